@@ -1,0 +1,1 @@
+/* Moderato comment widget */
