@@ -1,0 +1,132 @@
+"""Moderation rules: how scores become a state, which transitions are allowed, what they teach.
+
+Plain Python with no Flask import, so the rules can be read and tested on their own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Where a comment stands. Only `published` comments are ever shown to readers."""
+
+    PUBLISHED = "published"
+    PENDING = "pending"
+    BLOCKED = "blocked"
+    REJECTED = "rejected"
+
+
+class Action(StrEnum):
+    """What a moderator can do to a comment."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    SPAM = "spam"
+
+
+class Label(StrEnum):
+    """What a moderator's decision says about a comment, for retraining."""
+
+    HAM = "ham"
+    SPAM = "spam"
+    ABUSE = "abuse"
+
+
+ACTION_TARGET: dict[Action, Status] = {
+    Action.APPROVE: Status.PUBLISHED,
+    Action.REJECT: Status.REJECTED,
+    Action.SPAM: Status.REJECTED,
+}
+
+ACTION_LABEL: dict[Action, Label] = {
+    Action.APPROVE: Label.HAM,
+    Action.REJECT: Label.ABUSE,
+    Action.SPAM: Label.SPAM,
+}
+
+# Which actions make sense from which state. Rejecting a rejected comment again, or approving a
+# published one, is refused so that two moderators acting at once cannot record two decisions.
+ALLOWED_ACTIONS: dict[Status, frozenset[Action]] = {
+    Status.PENDING: frozenset(Action),
+    Status.BLOCKED: frozenset(Action),  # "rescue" is approving a blocked comment
+    Status.PUBLISHED: frozenset({Action.REJECT, Action.SPAM}),
+    Status.REJECTED: frozenset({Action.APPROVE}),
+}
+
+
+class TransitionError(ValueError):
+    """An action that is not allowed from the comment's current state."""
+
+
+def target_status(current: Status, action: Action) -> Status:
+    """Return the state `action` leads to from `current`, or raise TransitionError."""
+    if action not in ALLOWED_ACTIONS[current]:
+        raise TransitionError(f"cannot {action.value} a comment that is {current.value}")
+    return ACTION_TARGET[action]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Score limits: below `*_hold` a comment is published, at or above `*_block` it is blocked."""
+
+    spam_hold: float = 0.5
+    spam_block: float = 0.95
+    abuse_hold: float = 0.5
+    abuse_block: float = 0.9
+
+    def __post_init__(self) -> None:
+        for label in ("spam", "abuse"):
+            hold, block = getattr(self, f"{label}_hold"), getattr(self, f"{label}_block")
+            if not 0.0 <= hold <= block <= 1.0:
+                raise ValueError(
+                    f"{label} thresholds must satisfy 0 <= hold <= block <= 1, got {hold}, {block}"
+                )
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, object], prefix: str = "") -> Thresholds:
+        """Build from `values`, reading keys like `{prefix}SPAM_HOLD`; missing keys keep defaults."""
+        defaults = cls()
+        kwargs: dict[str, float] = {}
+        for name in ("spam_hold", "spam_block", "abuse_hold", "abuse_block"):
+            raw = values.get(prefix + name.upper())
+            if raw is None or raw == "":
+                kwargs[name] = getattr(defaults, name)
+                continue
+            try:
+                kwargs[name] = float(raw)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                raise ValueError(f"{prefix}{name.upper()} must be a number, got {raw!r}") from None
+        return cls(**kwargs)
+
+    @classmethod
+    def from_env(cls) -> Thresholds:
+        """Read MODERATO_SPAM_HOLD, MODERATO_SPAM_BLOCK, MODERATO_ABUSE_HOLD, MODERATO_ABUSE_BLOCK."""
+        return cls.from_mapping(os.environ, prefix="MODERATO_")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: Status
+    reason: str
+
+
+MODEL_UNAVAILABLE = "held: the classifier is unavailable"
+
+
+def decide(spam: float, abuse: float, thresholds: Thresholds) -> Decision:
+    """Turn the model's two probabilities into the comment's first state and its reason."""
+    if spam >= thresholds.spam_block:
+        return Decision(Status.BLOCKED, f"blocked as spam (score {spam:.2f} >= {thresholds.spam_block})")
+    if abuse >= thresholds.abuse_block:
+        return Decision(
+            Status.BLOCKED, f"blocked as abuse (score {abuse:.2f} >= {thresholds.abuse_block})"
+        )
+    if spam >= thresholds.spam_hold:
+        return Decision(Status.PENDING, f"held: possible spam (score {spam:.2f})")
+    if abuse >= thresholds.abuse_hold:
+        return Decision(Status.PENDING, f"held: possible abuse (score {abuse:.2f})")
+    return Decision(Status.PUBLISHED, "published: below both hold thresholds")
