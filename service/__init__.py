@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: configuration, extensions, the model, then one blueprint per surface."""
-    from service import api, config, dashboard, demo, embed, errors, scoring
+    from service import api, cli, config, dashboard, demo, embed, errors, scoring
     from service.extensions import MIGRATIONS_DIR, csrf, db, limiter, login_manager, migrate
 
     app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path())
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(demo.bp)
     app.register_blueprint(dashboard.bp)
     dashboard.init_app(app)
+    cli.init_app(app)
     return app
 
 

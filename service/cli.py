@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -23,11 +23,6 @@ from service.extensions import db
 from service.models import User
 from service.moderation import Label
 
-cli = FlaskGroup(create_app=create_app, help="Moderato: self-hosted comments with moderation.")
-for command in (train_command, evaluate_command, score_command):
-    cli.add_command(command)
-
-
 def _create_user(username: str, password: str, *, admin: bool) -> User:
     user = User(username=username, is_admin=admin)
     user.set_password(password)
@@ -36,7 +31,8 @@ def _create_user(username: str, password: str, *, admin: bool) -> User:
     return user
 
 
-@cli.command("init")
+@click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database and create the first admin if there is no user yet."""
     upgrade(directory=current_app.extensions["migrate"].directory)
@@ -53,11 +49,12 @@ def init_command() -> None:
         click.echo("This password is shown only once; keep it somewhere safe.")
 
 
-@cli.command("create-moderator")
+@click.command("create-moderator")
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Asked for when omitted.")
 @click.option("--admin", is_flag=True, help="Also allow managing sites, accounts and settings.")
+@with_appcontext
 def create_moderator_command(username: str, password: str, admin: bool) -> None:
     """Create a moderator account."""
     if len(password) < 8:
@@ -68,7 +65,7 @@ def create_moderator_command(username: str, password: str, admin: bool) -> None:
     click.echo(f"Created {'admin' if admin else 'moderator'} {username!r}.")
 
 
-@cli.command("serve", with_appcontext=False)
+@click.command("serve")
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, help="HOST:PORT to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 def serve_command(bind: str, workers: int) -> None:
@@ -83,10 +80,11 @@ def serve_command(bind: str, workers: int) -> None:
     os.execv(sys.executable, argv)
 
 
-@cli.command("retrain")
+@click.command("retrain")
 @click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the models live (default: MODERATO_MODELS_DIR or ./models).")
 @click.option("--force", is_flag=True, help="Promote even if the new model evaluates worse.")
+@with_appcontext
 def retrain_command(models_dir: Path | None, force: bool) -> None:
     """Learn this site's standards from the moderators' decisions and promote the result."""
     models_dir = models_dir or Path(current_app.config["MODERATO_MODELS_DIR"] or default_models_dir())
@@ -100,3 +98,14 @@ def retrain_command(models_dir: Path | None, force: bool) -> None:
     if not result.promoted:
         raise SystemExit(1)
     click.echo(f"Promoted {result.version}; restart the service to use it.")
+
+
+def init_app(app: Flask) -> None:
+    """Commands that need the app and its database; `flask --app wsgi ...` sees them too."""
+    for command in (init_command, create_moderator_command, retrain_command):
+        app.cli.add_command(command)
+
+
+cli = FlaskGroup(create_app=create_app, help="Moderato: self-hosted comments with moderation.")
+for command in (serve_command, train_command, evaluate_command, score_command):
+    cli.add_command(command)

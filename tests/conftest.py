@@ -70,6 +70,16 @@ def app(app_config: dict[str, object], tmp_path: Path,
 
 
 @pytest.fixture
+def empty_app(app: Flask) -> Flask:
+    """The app with no tables at all, as on a first install."""
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    return app
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
