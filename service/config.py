@@ -64,6 +64,9 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["MODERATO_RATELIMIT_STORAGE_URI"]:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["MODERATO_RATELIMIT_STORAGE_URI"]
     app.config["MODERATO_THRESHOLDS"] = _thresholds(app.config)
+    origins = app.config["MODERATO_ALLOWED_ORIGINS"]
+    if isinstance(origins, str):  # "https://a.example, https://b.example"
+        app.config["MODERATO_ALLOWED_ORIGINS"] = [o for o in origins.replace(",", " ").split() if o]
 
 
 def _thresholds(config: dict[str, Any]) -> Thresholds:

@@ -215,3 +215,17 @@ def test_transition_rows_record_the_classifier_decision(thresholds, client, app)
     with app.app_context():
         t = db.session.execute(select(Transition)).scalar_one()
         assert t.to_status is Status.PENDING and t.reason.startswith("held")
+
+
+@pytest.fixture
+def blog_origin(app_config):
+    app_config["MODERATO_ALLOWED_ORIGINS"] = ["https://blog.example.org"]
+
+
+def test_cors_allows_only_configured_origins(blog_origin, client):
+    preflight = client.options("/api/v1/comments", headers={
+        "Origin": "https://blog.example.org", "Access-Control-Request-Method": "POST"})
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://blog.example.org"
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+    other = client.get(f"/api/v1/comments?post={POST}", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers

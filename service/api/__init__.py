@@ -18,6 +18,19 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # the widget runs on other origins and authenticates nothing; no session cookies
 
 
+@bp.after_request
+def allow_configured_origins(response: Response) -> Response:
+    """CORS for blogs served from another origin: only the origins listed in the configuration."""
+    origin = request.headers.get("Origin")
+    if origin and origin in current_app.config["MODERATO_ALLOWED_ORIGINS"]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+        response.vary.add("Origin")
+    return response
+
+
 def _post_rate_limit() -> str:
     return current_app.config["MODERATO_RATELIMIT_POST"]
 
