@@ -1,0 +1,93 @@
+"""Real-browser fixtures: the app served on a free port, and a Chromium page that fails on script errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from service.comments import moderate
+from service.extensions import db
+from service.models import Comment, User
+from service.moderation import Action, Status
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+CHROMIUM = os.environ.get("MODERATO_CHROMIUM", "/usr/bin/chromium")
+# Without the networking flags Chromium tries to reach outside hosts, which are refused here.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve `app` on a free loopback port for the length of one test; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the session; skipped when Playwright or Chromium is missing."""
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip("Playwright for Python is not installed (pip install -e '.[test]')")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}; install Debian's chromium or set MODERATO_CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page in a fresh context (own storage); an uncaught script error fails the test."""
+    context = browser.new_context(viewport={"width": 900, "height": 1000})
+    page = context.new_page()
+    errors: list[Exception] = []
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    context.close()
+    if errors:
+        pytest.fail(f"script errors on the page: {errors}")
+
+
+@pytest.fixture
+def approve_held(app: Flask, moderator: User) -> Callable[[], int]:
+    """Approve every held comment as a moderator would from the dashboard; return how many."""
+
+    def approve() -> int:
+        with app.app_context():
+            held = db.session.execute(
+                select(Comment).where(Comment.status == Status.PENDING)
+            ).scalars().all()
+            actor = db.session.get(User, moderator.id)
+            assert actor is not None
+            for comment in held:
+                moderate(comment, Action.APPROVE, actor, expected=Status.PENDING)
+            return len(held)
+
+    return approve
