@@ -28,12 +28,17 @@ HOSTILE_NAME = "Mallory <img src=x onerror=alert(1)>"
 HOSTILE_BODY = "Nice post <script>window.__pwned=1</script> <img src=x onerror=alert(1)>"
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Save a full-page screenshot when MODERATO_SCREENSHOTS names a folder, to look at by eye."""
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """Save the widget (or the whole page) as a PNG when MODERATO_SCREENSHOTS names a folder."""
     folder = os.environ.get("MODERATO_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+    if not folder:
+        return
+    path = Path(folder) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if full_page:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.locator(".moderato").screenshot(path=str(path), animations="disabled")
 
 
 def open_demo(page: Page, live_server: str) -> None:
@@ -88,7 +93,7 @@ def test_demo_post_embeds_the_widget_like_a_blog(page: Page, live_server: str) -
         assert response.ok
         assert response.headers["content-type"].startswith(content_type)
         assert "max-age=3600" in response.headers["cache-control"]
-    screenshot(page, "demo-empty")
+    screenshot(page, "demo-empty", full_page=True)
 
 
 def test_civil_comment_is_shown_published_or_awaiting_moderation(page: Page, live_server: str) -> None:
