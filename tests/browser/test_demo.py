@@ -193,11 +193,12 @@ def test_empty_body_shows_an_error_and_keeps_the_name(page: Page, live_server: s
 def test_server_validation_errors_are_shown_next_to_their_fields(page: Page, live_server: str) -> None:
     stub_api(page, "POST", 422, {
         "error": "invalid_field",
-        "message": "author: too long",
+        "message": "author: must be at most 80 characters",
         "field": "author",
         "errors": [
-            {"field": "author", "message": "Use at most 80 characters."},
-            {"field": "url", "message": "Use an http or https address."},
+            {"field": "author", "message": "must be at most 80 characters"},
+            {"field": "url", "message": "must be an absolute http:// or https:// URL"},
+            {"field": "title", "message": "too long"},
         ],
     })
     open_demo(page, live_server)
@@ -207,11 +208,13 @@ def test_server_validation_errors_are_shown_next_to_their_fields(page: Page, liv
     name = page.get_by_label("Name (required)", exact=True)
     website = page.get_by_label("Website")
     expect(name).to_have_attribute("aria-invalid", "true")
-    expect(name).to_have_accessible_description("Use at most 80 characters.")
+    expect(name).to_have_accessible_description("Must be at most 80 characters")
     expect(name).to_be_focused()
-    expect(website).to_have_accessible_description(re.compile("Use an http or https address."))
+    expect(website).to_have_accessible_description(re.compile("Must be an absolute http"))
+    # A field the reader cannot see is named in the form's own message.
+    expect(page.get_by_text("title: too long")).to_be_visible()
     expect(page.get_by_label("Comment (required)", exact=True)).to_have_value("Keep this text.")
-    expect(page.get_by_role("status")).to_have_text("Use at most 80 characters.")
+    expect(page.get_by_role("status")).to_have_text("Must be at most 80 characters")
 
 
 def test_rate_limit_and_network_failure_keep_the_text(page: Page, live_server: str) -> None:
@@ -296,3 +299,22 @@ def test_strings_follow_the_page_language(page: Page, live_server: str) -> None:
     expect(page.get_by_role("heading", name="Comentarios", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Publicar comentario")).to_be_visible()
     expect(page.get_by_label("Nombre (obligatorio)", exact=True)).to_be_visible()
+
+
+def test_dark_theme_narrow_screen_and_reduced_motion(page: Page, live_server: str) -> None:
+    page.emulate_media(color_scheme="dark", reduced_motion="reduce")
+    page.set_viewport_size({"width": 375, "height": 800})
+    stub_api(page, "POST", 201, {
+        "id": 7, "parent": None, "author": "Ana", "url": None, "html": "<p>From the night bus.</p>",
+        "created": "2026-11-27T10:00:00+00:00", "status": "published",
+    })
+    open_demo(page, live_server)
+
+    widget = page.locator(".moderato")
+    assert widget.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(27, 29, 33)"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    fill_and_post(page, "Ana", "From the night bus.")
+    posted = comment(page, "From the night bus.")
+    expect(posted).to_be_visible()
+    assert posted.locator("article").evaluate("el => getComputedStyle(el).animationName") == "none"
+    screenshot(page, "demo-dark-narrow")

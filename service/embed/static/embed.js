@@ -404,7 +404,12 @@
     if (code === 429) errors = [{ field: null, message: t.rateLimited }];
     else if (code >= 500) errors = [{ field: null, message: t.failed }];
     showErrors(errors.map(function (e) {
-      return { field: e.field || null, message: e.message || t.invalid };
+      var message = e.message || t.invalid;
+      var own = FIELDS.indexOf(e.field) >= 0;
+      // Messages for the reader's own fields sit under the label; others need the field named.
+      if (own) message = message.charAt(0).toUpperCase() + message.slice(1);
+      else if (e.field && message.indexOf(e.field + ":") !== 0) message = e.field + ": " + message;
+      return { field: own ? e.field : null, message: message };
     }));
   }
 
