@@ -10,27 +10,47 @@ from sqlalchemy import func, select
 from service.classifier import Sample
 from service.errors import APIError
 from service.extensions import db
-from service.models import Comment, Post, Transition, User, utcnow
-from service.moderation import ACTION_LABEL, Action, Label, Status, Thresholds, target_status
+from service.models import Comment, Post, Site, Transition, User, utcnow
+from service.moderation import (
+    ACTION_LABEL,
+    Action,
+    Decision,
+    Label,
+    Status,
+    Thresholds,
+    target_status,
+)
 from service.rendering import render
 from service.schemas import CommentIn
 from service.scoring import Scorer
 
 
-def get_or_create_post(url: str, title: str) -> Post:
-    post = db.session.execute(select(Post).where(Post.url == url)).scalar_one_or_none()
-    if post is None:
-        post = Post(url=url, title=title)
-        db.session.add(post)
-        db.session.flush()
-    elif title and not post.title:
-        post.title = title
-    return post
+DEFAULT_SITE = "default"
+
+
+def get_site(slug: str) -> Site:
+    """The site a request names; 404 in the API's words when there is none."""
+    site = db.session.execute(select(Site).where(Site.slug == slug)).scalar_one_or_none()
+    if site is None:
+        raise APIError(404, "unknown_site", f"site: no site {slug!r} is configured here", "site")
+    return site
+
+
+def find_post(site: Site, url: str) -> Post | None:
+    return db.session.execute(
+        select(Post).where(Post.site_id == site.id, Post.url == url)
+    ).scalar_one_or_none()
 
 
 def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds) -> Comment:
-    """Validate the thread, score the comment, store it with its first transition, commit."""
-    post = db.session.execute(select(Post).where(Post.url == data.post)).scalar_one_or_none()
+    """Validate the thread, score the comment, store it with its first transition, commit.
+
+    `thresholds` are the instance-wide defaults; the site may override each of them.
+    """
+    site = get_site(data.site)
+    post = find_post(site, data.post)
+    if post is not None and post.closed:
+        raise APIError(403, "closed", "post: comments are closed on this post", "post")
     if data.parent is not None:
         parent = db.session.get(Comment, data.parent)
         if parent is None or parent.status is not Status.PUBLISHED:
@@ -38,12 +58,18 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds) -> C
         if post is None or parent.post_id != post.id:
             raise APIError(422, "invalid_field", "parent: belongs to another post", "parent")
     if post is None:
-        post = get_or_create_post(data.post, data.title)
+        post = Post(site=site, url=data.post, title=data.title)
+        db.session.add(post)
+    elif data.title and not post.title:
+        post.title = data.title
 
     verdict = scorer.judge(
         Sample(text=data.body, author=data.author, email=data.email or "", url=data.url or ""),
-        thresholds,
+        site.thresholds(thresholds),
     )
+    decision = verdict.decision
+    if decision.status is Status.PUBLISHED and (site.require_moderation or post.require_moderation):
+        decision = Decision(Status.PENDING, "held: every comment here is moderated first")
     comment = Comment(
         post=post,
         parent_id=data.parent,
@@ -52,8 +78,8 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds) -> C
         website=data.url,
         body=data.body,
         body_html=render(data.body),
-        status=verdict.decision.status,
-        reason=verdict.decision.reason,
+        status=decision.status,
+        reason=decision.reason,
         spam_score=verdict.spam,
         abuse_score=verdict.abuse,
         model_version=verdict.model_version,
@@ -66,7 +92,7 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds) -> C
     return comment
 
 
-def published_thread(post_url: str) -> list[Comment]:
+def published_thread(site: Site, post_url: str) -> list[Comment]:
     """The post's published comments, depth first: each reply follows its parent, oldest first.
 
     A reply whose parent is no longer published is listed as a top-level comment.
@@ -74,7 +100,7 @@ def published_thread(post_url: str) -> list[Comment]:
     rows = db.session.execute(
         select(Comment)
         .join(Post)
-        .where(Post.url == post_url, Comment.status == Status.PUBLISHED)
+        .where(Post.site_id == site.id, Post.url == post_url, Comment.status == Status.PUBLISHED)
         .order_by(Comment.created_at, Comment.id)
     ).scalars().all()
     ids = {c.id for c in rows}

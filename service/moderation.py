@@ -28,6 +28,15 @@ class Action(StrEnum):
     SPAM = "spam"
 
 
+class BanKind(StrEnum):
+    """What a ban matches on."""
+
+    EMAIL = "email"
+    EMAIL_DOMAIN = "email_domain"
+    ADDRESS_HASH = "address_hash"
+    WEBSITE_DOMAIN = "website_domain"
+
+
 class Label(StrEnum):
     """What a moderator's decision says about a comment, for retraining."""
 

@@ -39,6 +39,7 @@ class CommentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    site: Text = Field("default", max_length=64, description="The id of the blog (site).")
     post: Text = Field(description="The URL of the blog post the comment belongs to.")
     title: Text = Field("", max_length=300, description="The post's title, kept on first comment.")
     author: Text = Field(min_length=1, description="The name shown with the comment.")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from service import create_app
 from service.extensions import db
-from service.models import User
+from service.models import Site, User
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("MODERATO_TEST_DATABASE_URL", "")
@@ -62,6 +62,8 @@ def app(app_config: dict[str, object], tmp_path: Path,
     with app.app_context():
         db.drop_all()
         db.create_all()
+        db.session.add(Site(slug="default", name="Default site"))
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from service.extensions import db
-from service.models import Comment, Post, Transition
+from service.models import Comment, Post, Site, Transition
 from service.moderation import Status, Thresholds
 
 POST = "https://blog.example.org/2026/11/tram-line.html"
@@ -191,7 +191,7 @@ def test_openapi_document_describes_the_endpoints_from_the_schemas(client):
     post = doc["paths"]["/api/v1/comments"]["post"]
     assert set(post["responses"]) >= {"201", "202", "415", "422"}
     props = doc["components"]["schemas"]["CommentIn"]["properties"]
-    assert set(props) == {"post", "title", "author", "email", "url", "body", "parent"}
+    assert set(props) == {"site", "post", "title", "author", "email", "url", "body", "parent"}
     assert doc["components"]["schemas"]["CommentIn"]["additionalProperties"] is False
 
 
@@ -229,3 +229,38 @@ def test_cors_allows_only_configured_origins(blog_origin, client):
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
     other = client.get(f"/api/v1/comments?post={POST}", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_unknown_site_is_a_404_naming_the_field(client, app):
+    response = client.post("/api/v1/comments", json=comment(site="nope"))
+    assert response.status_code == 404 and response.get_json()["field"] == "site"
+    assert client.get(f"/api/v1/comments?post={POST}&site=nope").status_code == 404
+    assert stored(app) == 0
+
+
+def test_closed_post_refuses_new_comments(thresholds, client, app):
+    thresholds(PUBLISH_ALL)
+    client.post("/api/v1/comments", json=comment())
+    with app.app_context():
+        db.session.execute(select(Post)).scalar_one().closed = True
+        db.session.commit()
+    response = client.post("/api/v1/comments", json=comment(body="still open?"))
+    assert response.status_code == 403 and response.get_json()["error"] == "closed"
+    assert stored(app) == 1
+
+
+def test_site_requiring_moderation_holds_what_the_model_would_publish(thresholds, client, app):
+    thresholds(PUBLISH_ALL)
+    with app.app_context():
+        db.session.execute(select(Site)).scalar_one().require_moderation = True
+        db.session.commit()
+    assert client.post("/api/v1/comments", json=comment()).status_code == 202
+
+
+def test_site_thresholds_override_the_instance_defaults(thresholds, client, app):
+    thresholds(PUBLISH_ALL)
+    with app.app_context():
+        site = db.session.execute(select(Site)).scalar_one()
+        site.spam_hold = site.abuse_hold = 0.0
+        db.session.commit()
+    assert client.post("/api/v1/comments", json=comment()).status_code == 202

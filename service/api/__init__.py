@@ -77,7 +77,8 @@ def list_comments() -> Response:
     post = request.args.get("post", "").strip()
     if not post:
         raise APIError(400, "invalid_field", "post: the post URL is required", "post")
-    thread = comments.published_thread(post)
+    site = comments.get_site(request.args.get("site", comments.DEFAULT_SITE))
+    thread = comments.published_thread(site, post)
     visible = {c.id for c in thread}
     body = CommentList(post=post, total=len(thread),
                        comments=[_comment_out(c, visible) for c in thread])
