@@ -1,4 +1,4 @@
-"""Real-browser fixtures: the app served on a free port, and a Chromium page that fails on script errors."""
+"""Real-browser fixtures: the app on a free port, a Chromium page that fails on script errors."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def browser() -> Iterator[Browser]:
     if importlib.util.find_spec("playwright") is None:
         pytest.skip("Playwright for Python is not installed (pip install -e '.[test]')")
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}; install Debian's chromium or set MODERATO_CHROMIUM")
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}; install Debian's chromium or set MODERATO_CHROMIUM"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -81,9 +83,11 @@ def approve_held(app: Flask, moderator: User) -> Callable[[], int]:
 
     def approve() -> int:
         with app.app_context():
-            held = db.session.execute(
-                select(Comment).where(Comment.status == Status.PENDING)
-            ).scalars().all()
+            held = (
+                db.session.execute(select(Comment).where(Comment.status == Status.PENDING))
+                .scalars()
+                .all()
+            )
             actor = db.session.get(User, moderator.id)
             assert actor is not None
             for comment in held:

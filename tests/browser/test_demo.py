@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed"
+)
 expect = sync_api.expect
 Page = sync_api.Page
 Route = sync_api.Route
@@ -62,7 +64,7 @@ def comment(page: Page, text: str) -> Any:
 
 
 def stub_api(page: Page, method: str, status: int, payload: dict[str, Any] | None = None) -> None:
-    """Answer the widget's `method` requests to the comments API in the browser; pass the rest on."""
+    """Answer the widget's `method` requests to the comments API in the browser."""
 
     def handle(route: Route) -> None:
         if route.request.method != method:
@@ -78,7 +80,9 @@ def stub_api(page: Page, method: str, status: int, payload: dict[str, Any] | Non
 def test_demo_post_embeds_the_widget_like_a_blog(page: Page, live_server: str) -> None:
     open_demo(page, live_server)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Should the tram cross the old bridge?")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Should the tram cross the old bridge?"
+    )
     expect(page.locator("script")).to_have_count(1)
     expect(page.locator("#moderato-thread")).to_have_count(1)
     expect(page.get_by_role("heading", name="Comments", exact=True)).to_be_visible()
@@ -96,7 +100,7 @@ def test_demo_post_embeds_the_widget_like_a_blog(page: Page, live_server: str) -
     screenshot(page, "demo-empty", full_page=True)
 
 
-def test_civil_comment_is_shown_published_or_awaiting_moderation(page: Page, live_server: str) -> None:
+def test_civil_comment_shows_published_or_awaiting_moderation(page: Page, live_server: str) -> None:
     open_demo(page, live_server)
     body = "I take the 4 every day. Eleven minutes to the hospital would change my week."
 
@@ -154,7 +158,9 @@ def test_reply_is_nested_under_its_parent(
     parent.get_by_role("button", name="Reply to Jonas").click()
     expect(page.get_by_role("heading", name="Reply to Jonas")).to_be_visible()
     expect(parent.locator(".moderato-form")).to_be_visible()
-    fill_and_post(page, "Ines", "Then build the downstream bridge and keep the old one for walking.")
+    fill_and_post(
+        page, "Ines", "Then build the downstream bridge and keep the old one for walking."
+    )
 
     reply = parent.locator(".moderato-replies > .moderato-comment")
     expect(reply).to_contain_text("downstream bridge")
@@ -166,9 +172,9 @@ def test_reply_is_nested_under_its_parent(
     approve_held()
     page.reload()
     open_demo(page, live_server)
-    expect(comment(page, "Bridge Street").locator(".moderato-replies > .moderato-comment")).to_contain_text(
-        "downstream bridge"
-    )
+    expect(
+        comment(page, "Bridge Street").locator(".moderato-replies > .moderato-comment")
+    ).to_contain_text("downstream bridge")
     screenshot(page, "demo-reply")
 
 
@@ -190,17 +196,22 @@ def test_empty_body_shows_an_error_and_keeps_the_name(page: Page, live_server: s
     expect(page.get_by_role("status")).to_have_text(OUTCOME)
 
 
-def test_server_validation_errors_are_shown_next_to_their_fields(page: Page, live_server: str) -> None:
-    stub_api(page, "POST", 422, {
-        "error": "invalid_field",
-        "message": "author: must be at most 80 characters",
-        "field": "author",
-        "errors": [
-            {"field": "author", "message": "must be at most 80 characters"},
-            {"field": "url", "message": "must be an absolute http:// or https:// URL"},
-            {"field": "title", "message": "too long"},
-        ],
-    })
+def test_server_field_errors_show_next_to_their_fields(page: Page, live_server: str) -> None:
+    stub_api(
+        page,
+        "POST",
+        422,
+        {
+            "error": "invalid_field",
+            "message": "author: must be at most 80 characters",
+            "field": "author",
+            "errors": [
+                {"field": "author", "message": "must be at most 80 characters"},
+                {"field": "url", "message": "must be an absolute http:// or https:// URL"},
+                {"field": "title", "message": "too long"},
+            ],
+        },
+    )
     open_demo(page, live_server)
     page.get_by_label("Website").fill("ftp://example.org")
     fill_and_post(page, "A" * 90, "Keep this text.")
@@ -233,7 +244,7 @@ def test_rate_limit_and_network_failure_keep_the_text(page: Page, live_server: s
     screenshot(page, "demo-network-error")
 
 
-def test_held_comment_stays_visible_on_this_device_until_listed(page: Page, live_server: str) -> None:
+def test_held_comment_stays_on_this_device_until_listed(page: Page, live_server: str) -> None:
     stub_api(page, "POST", 202, {"id": 4242, "status": "pending"})
     open_demo(page, live_server)
     fill_and_post(page, "Ana", "Held for a moderator.")
@@ -246,26 +257,73 @@ def test_held_comment_stays_visible_on_this_device_until_listed(page: Page, live
     expect(held.get_by_role("button", name=re.compile("Reply"))).to_have_count(0)
 
     # Once the server lists it, it shows as published and the device forgets it.
-    stub_api(page, "GET", 200, {"post": "x", "total": 1, "comments": [{
-        "id": 4242, "parent": None, "author": "Ana", "url": None,
-        "html": "<p>Held for a moderator.</p>", "created": "2026-11-27T10:00:00+00:00",
-        "status": "published",
-    }]})
+    stub_api(
+        page,
+        "GET",
+        200,
+        {
+            "post": "x",
+            "total": 1,
+            "comments": [
+                {
+                    "id": 4242,
+                    "parent": None,
+                    "author": "Ana",
+                    "url": None,
+                    "html": "<p>Held for a moderator.</p>",
+                    "created": "2026-11-27T10:00:00+00:00",
+                    "status": "published",
+                }
+            ],
+        },
+    )
     page.reload()
     open_demo(page, live_server)
-    expect(comment(page, "Held for a moderator.").get_by_text("Awaiting moderation")).to_have_count(0)
+    expect(comment(page, "Held for a moderator.").get_by_text("Awaiting moderation")).to_have_count(
+        0
+    )
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('moderato:'))") == []
 
 
 def test_thread_rendering_and_keyboard_reply(page: Page, live_server: str) -> None:
-    stub_api(page, "GET", 200, {"post": "x", "total": 3, "comments": [
-        {"id": 1, "parent": None, "author": "Ana", "url": "https://ana.example/",
-         "html": "<p>First.</p>", "created": "2026-11-20T09:30:00+00:00", "status": "published"},
-        {"id": 2, "parent": 1, "author": "Bo", "url": "javascript:alert(1)",
-         "html": "<p>Second, a reply.</p>", "created": "2026-11-21T10:00:00+00:00", "status": "published"},
-        {"id": 3, "parent": None, "author": "Cy", "url": None,
-         "html": "<p>Third.</p>", "created": "2026-11-22T10:00:00+00:00", "status": "published"},
-    ]})
+    stub_api(
+        page,
+        "GET",
+        200,
+        {
+            "post": "x",
+            "total": 3,
+            "comments": [
+                {
+                    "id": 1,
+                    "parent": None,
+                    "author": "Ana",
+                    "url": "https://ana.example/",
+                    "html": "<p>First.</p>",
+                    "created": "2026-11-20T09:30:00+00:00",
+                    "status": "published",
+                },
+                {
+                    "id": 2,
+                    "parent": 1,
+                    "author": "Bo",
+                    "url": "javascript:alert(1)",
+                    "html": "<p>Second, a reply.</p>",
+                    "created": "2026-11-21T10:00:00+00:00",
+                    "status": "published",
+                },
+                {
+                    "id": 3,
+                    "parent": None,
+                    "author": "Cy",
+                    "url": None,
+                    "html": "<p>Third.</p>",
+                    "created": "2026-11-22T10:00:00+00:00",
+                    "status": "published",
+                },
+            ],
+        },
+    )
     open_demo(page, live_server)
 
     expect(page.get_by_role("heading", name="3 comments")).to_be_visible()
@@ -304,10 +362,20 @@ def test_strings_follow_the_page_language(page: Page, live_server: str) -> None:
 def test_dark_theme_narrow_screen_and_reduced_motion(page: Page, live_server: str) -> None:
     page.emulate_media(color_scheme="dark", reduced_motion="reduce")
     page.set_viewport_size({"width": 375, "height": 800})
-    stub_api(page, "POST", 201, {
-        "id": 7, "parent": None, "author": "Ana", "url": None, "html": "<p>From the night bus.</p>",
-        "created": "2026-11-27T10:00:00+00:00", "status": "published",
-    })
+    stub_api(
+        page,
+        "POST",
+        201,
+        {
+            "id": 7,
+            "parent": None,
+            "author": "Ana",
+            "url": None,
+            "html": "<p>From the night bus.</p>",
+            "created": "2026-11-27T10:00:00+00:00",
+            "status": "published",
+        },
+    )
     open_demo(page, live_server)
 
     widget = page.locator(".moderato")

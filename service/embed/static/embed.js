@@ -97,6 +97,7 @@
     (canonical && canonical.href) || location.href.split("#")[0];
   var title = script.getAttribute("data-moderato-title") || document.title;
   var theme = script.getAttribute("data-moderato-theme");
+  if (theme !== "light" && theme !== "dark") theme = null;
   var storageKey = "moderato:pending:" + post;
   // Held comments the server never lists (rejected ones) stop showing after this long.
   var PENDING_TTL = 30 * 24 * 3600 * 1000;
