@@ -101,7 +101,7 @@
   var storageKey = "moderato:pending:" + post;
   // Held comments the server never lists (rejected ones) stop showing after this long.
   var PENDING_TTL = 30 * 24 * 3600 * 1000;
-  // The form's fields, keyed by the API's field names.
+  // The reader's fields, named as the API names them (the form's control names too).
   var FIELDS = ["author", "email", "url", "body"];
 
   var reducedMotion = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -195,6 +195,7 @@
   function renderComment(comment) {
     var pending = comment.status === "pending";
     var created = new Date(comment.created);
+    if (isNaN(created)) created = new Date(); // one odd timestamp must not break the thread
     var website = comment.url && safeHttpUrl(comment.url);
     var author = website
       ? el("a", { class: "moderato-author", href: website, rel: "nofollow ugc noopener", text: comment.author })
@@ -275,9 +276,9 @@
   },
     formTitle,
     el("div", { class: "moderato-identity" },
-      field("author", t.name, el("input", { type: "text", autocomplete: "name", required: true, maxlength: "100" })),
-      field("email", t.email, el("input", { type: "email", autocomplete: "email", maxlength: "254" }), t.emailHint),
-      field("url", t.website, el("input", { type: "url", autocomplete: "url", maxlength: "500" }), t.websiteHint)),
+      field("author", t.name, el("input", { type: "text", autocomplete: "name", required: true })),
+      field("email", t.email, el("input", { type: "email", autocomplete: "email" }), t.emailHint),
+      field("url", t.website, el("input", { type: "url", autocomplete: "url" }), t.websiteHint)),
     field("body", t.body, el("textarea", { rows: "5", required: true })),
     formError,
     el("div", { class: "moderato-actions" }, submit, cancel));
@@ -305,7 +306,7 @@
   }
 
   function setError(name, message) {
-    var control = form.elements[name];
+    var control = FIELDS.indexOf(name) >= 0 && form.elements[name];
     if (!control) {
       formError.textContent = formError.hidden ? message : formError.textContent + " " + message;
       formError.hidden = false;
@@ -406,11 +407,10 @@
     else if (code >= 500) errors = [{ field: null, message: t.failed }];
     showErrors(errors.map(function (e) {
       var message = e.message || t.invalid;
-      var own = FIELDS.indexOf(e.field) >= 0;
       // Messages for the reader's own fields sit under the label; others need the field named.
-      if (own) message = message.charAt(0).toUpperCase() + message.slice(1);
+      if (FIELDS.indexOf(e.field) >= 0) message = message.charAt(0).toUpperCase() + message.slice(1);
       else if (e.field && message.indexOf(e.field + ":") !== 0) message = e.field + ": " + message;
-      return { field: own ? e.field : null, message: message };
+      return { field: e.field, message: message };
     }));
   }
 
