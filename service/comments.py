@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
+from service import rules
 from service.classifier import Sample
 from service.errors import APIError
 from service.extensions import db
-from service.models import Comment, Post, Site, Transition, User, utcnow
+from service.models import Ban, Comment, Post, Site, Transition, User, utcnow
 from service.moderation import (
     ACTION_LABEL,
     Action,
@@ -42,7 +43,8 @@ def find_post(site: Site, url: str) -> Post | None:
     ).scalar_one_or_none()
 
 
-def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds) -> Comment:
+def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds,
+                   address_hash: str | None = None) -> Comment:
     """Validate the thread, score the comment, store it with its first transition, commit.
 
     `thresholds` are the instance-wide defaults; the site may override each of them.
@@ -67,7 +69,11 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds) -> C
         Sample(text=data.body, author=data.author, email=data.email or "", url=data.url or ""),
         site.thresholds(thresholds),
     )
-    decision = verdict.decision
+    bans = db.session.execute(
+        select(Ban).where(or_(Ban.site_id.is_(None), Ban.site_id == site.id))).scalars().all()
+    ruling = rules.evaluate(verdict.decision, rules.Author(data.email, data.url, address_hash),
+                            data.body, bans, site.banned_words, site.suspect_words, utcnow())
+    decision = ruling.decision
     if decision.status is Status.PUBLISHED and (site.require_moderation or post.require_moderation):
         decision = Decision(Status.PENDING, "held: every comment here is moderated first")
     comment = Comment(
@@ -83,6 +89,8 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds) -> C
         spam_score=verdict.spam,
         abuse_score=verdict.abuse,
         model_version=verdict.model_version,
+        rule=ruling.rule,
+        address_hash=address_hash,
     )
     db.session.add(comment)
     db.session.flush()

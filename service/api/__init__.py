@@ -11,6 +11,7 @@ from service.errors import APIError
 from service.extensions import csrf, db, limiter
 from service.models import Comment
 from service.moderation import Status
+from service.rules import address_hash
 from service.schemas import CommentIn, CommentList, CommentOut, Health, PendingOut
 from service.scoring import get_scorer
 
@@ -64,7 +65,9 @@ def create_comment() -> tuple[Response, int]:
     if not isinstance(payload, dict):
         raise APIError(400, "invalid_json", "the request body must be a JSON object")
     data = CommentIn.model_validate(payload, context=_limits())
-    comment = comments.create_comment(data, get_scorer(), current_app.config["MODERATO_THRESHOLDS"])
+    comment = comments.create_comment(
+        data, get_scorer(), current_app.config["MODERATO_THRESHOLDS"],
+        address_hash=address_hash(request.remote_addr, current_app.config["SECRET_KEY"]))
     if comment.status is Status.PUBLISHED:
         return jsonify(_comment_out(comment).model_dump(mode="json")), 201
     # Held and blocked look the same from outside: a spammer learns nothing about the verdict.
