@@ -1,0 +1,233 @@
+"""`moderato train`, `evaluate` and `score`: plain click commands that need no Flask app."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import numpy as np
+
+from . import default_models_dir
+from .data import DataError, Dataset, concat, load_path, read_unlabeled
+from .model import LABELS, ModelError, Sample, artifact_path, load_current, save
+from .training import DEFAULT_C, binary_metrics, fit_base, oof_metrics
+
+_DECISIONS = {"published": "publish", "pending": "hold", "blocked": "block", "rejected": "block"}
+
+models_dir_option = click.option(
+    "--models-dir",
+    "--out",
+    "models_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=default_models_dir,
+    show_default="MODERATO_MODELS_DIR or <repo>/models",
+    help="Folder holding the model artifacts and current.json.",
+)
+
+
+def _load_data(paths: tuple[Path, ...]) -> list[Dataset]:
+    datasets: list[Dataset] = []
+    for path in paths:
+        try:
+            datasets.extend(load_path(path))
+        except DataError as exc:
+            raise click.BadParameter(str(exc), param_hint="FILE/--data") from None
+    return datasets
+
+
+def _load_model(models_dir: Path):
+    try:
+        return load_current(models_dir)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command("train")
+@click.option(
+    "--data",
+    "data_paths",
+    multiple=True,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A labeled file or a public data set folder; repeatable.",
+)
+@click.option(
+    "--seed",
+    "seed_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The project's seed corpus (data/seed.csv); weighted heavily.",
+)
+@models_dir_option
+@click.option("--version", "version", default=None, help="Version name (default base-<UTC time>).")
+@click.option("--no-promote", is_flag=True, help="Write the artifact without making it current.")
+def train_command(
+    data_paths: tuple[Path, ...],
+    seed_path: Path | None,
+    models_dir: Path,
+    version: str | None,
+    no_promote: bool,
+) -> None:
+    """Train a base model from labeled files, save it to the models folder and promote it."""
+    datasets = _load_data(data_paths + ((seed_path,) if seed_path else ()))
+    for d in datasets:
+        click.echo(f"loaded {d.name}: {len(d)} rows ({d.source})", err=True)
+    version = version or "base-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+    if artifact_path(models_dir, version).exists():
+        raise click.ClickException(f"{artifact_path(models_dir, version)} already exists")
+    fit = fit_base(datasets, version, progress=lambda m: click.echo(m, err=True))
+    metrics = oof_metrics(fit)
+    metadata = {
+        "kind": "base",
+        "parent": None,
+        "command": "moderato train "
+        + " ".join(
+            [f"--data {p}" for p in data_paths] + ([f"--seed {seed_path}"] if seed_path else [])
+        ),
+        "training_files": [d.describe() for d in datasets],
+        "distinct_texts": len(fit.training.texts),
+        "label_counts": {
+            label: {
+                "positive": int(np.nansum(fit.training.target(label) == 1)),
+                "negative": int(np.nansum(fit.training.target(label) == 0)),
+            }
+            for label in LABELS
+        },
+        "metrics": {"out_of_fold": metrics},
+        "thresholds": _thresholds_dict(),
+        "hyperparameters": {"C": DEFAULT_C, "feature_bits": fit.params["feature_bits"]},
+    }
+    path = save(models_dir, fit.params, metadata, promote=not no_promote)
+    for label, per in metrics.items():
+        a = per["all"]
+        click.echo(
+            f"{label}: out-of-fold F1 {a['f1']:.3f}  ROC AUC {a.get('roc_auc', float('nan')):.3f}"
+        )
+    click.echo(
+        f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)"
+        + ("" if no_promote else f"; {version} is now current")
+    )
+
+
+def _thresholds():
+    from service.moderation import Thresholds
+
+    try:
+        return Thresholds.from_env()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _thresholds_dict() -> dict[str, float]:
+    t = _thresholds()
+    return {k: getattr(t, k) for k in ("spam_hold", "spam_block", "abuse_hold", "abuse_block")}
+
+
+@click.command("evaluate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@models_dir_option
+def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
+    """Print precision, recall, F1, ROC/PR AUC and the confusion at the thresholds per label."""
+    datasets = _load_data(files)
+    clf = _load_model(models_dir)
+    thresholds = _thresholds()
+    data = concat(datasets, name=", ".join(d.name for d in datasets))
+    samples = _samples(data)
+    probs = clf.predict_proba(samples)
+    click.echo(f"model {clf.version} on {data.name}: {len(data)} rows")
+    for j, label in enumerate(LABELS):
+        y = data.spam if label == "spam" else data.abuse
+        m = ~np.isnan(y)
+        if not m.any():
+            click.echo(f"{label}: no labels in these files")
+            continue
+        hold = getattr(thresholds, f"{label}_hold")
+        block = getattr(thresholds, f"{label}_block")
+        r = binary_metrics(y[m], probs[m, j], hold)
+        auc = f"{r['roc_auc']:.3f}" if "roc_auc" in r else "n/a"
+        pr = f"{r['pr_auc']:.3f}" if "pr_auc" in r else "n/a"
+        click.echo(
+            f"{label}: n={r['n']} positives={r['positives']} precision={r['precision']:.3f} "
+            f"recall={r['recall']:.3f} f1={r['f1']:.3f} roc_auc={auc} pr_auc={pr} "
+            f"ece={r['ece']:.3f}"
+        )
+        yy, pp = y[m].astype(int), probs[m, j]
+        click.echo(
+            f"  confusion at hold {hold} / block {block} (rows: truth, columns: publish/hold/block)"
+        )
+        for truth, name in ((0, "negative"), (1, "positive")):
+            t = yy == truth
+            publish = int(np.sum(t & (pp < hold)))
+            held = int(np.sum(t & (pp >= hold) & (pp < block)))
+            blocked = int(np.sum(t & (pp >= block)))
+            click.echo(f"  {name:>9}: {publish:7d} {held:7d} {blocked:7d}")
+
+
+def _samples(data: Dataset) -> list[Sample]:
+    n = len(data)
+    return [
+        Sample(t, a, e, u)
+        for t, a, e, u in zip(
+            data.texts,
+            data.authors or [""] * n,
+            data.emails or [""] * n,
+            data.urls or [""] * n,
+            strict=True,
+        )
+    ]
+
+
+@click.command("score")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+@models_dir_option
+@click.option("--explain", is_flag=True, help="Add the n-grams that weighed most on each score.")
+def score_command(file: Path, models_dir: Path, explain: bool) -> None:
+    """Score a CSV (text column) or JSONL (text key) file, or - for stdin; JSON lines out."""
+    from service.moderation import decide
+
+    try:
+        if str(file) == "-":
+            rows = read_unlabeled(sys.stdin)
+        elif not file.is_file():
+            raise click.BadParameter(f"{file}: no such file", param_hint="FILE")
+        else:
+            rows = read_unlabeled(file)
+    except DataError as exc:
+        raise click.BadParameter(str(exc), param_hint="FILE") from None
+    clf = _load_model(models_dir)
+    thresholds = _thresholds()
+    samples = [
+        Sample(*(_cell(row.get(k)) for k in ("text", "author", "email", "url"))) for row in rows
+    ]
+    out = sys.stdout
+    for start in range(0, len(samples), 4096):
+        batch = samples[start : start + 4096]
+        for scores in clf.score(batch, explain=explain):
+            decision = decide(scores.spam, scores.abuse, thresholds)
+            record: dict = {
+                "spam": round(scores.spam, 4),
+                "abuse": round(scores.abuse, 4),
+                "decision": _DECISIONS[str(decision.status)],
+            }
+            if explain:
+                record["explanation"] = {
+                    "spam": [[k, v] for k, v in scores.spam_explanation],
+                    "abuse": [[k, v] for k, v in scores.abuse_explanation],
+                }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return (
+        value
+        if isinstance(value, str)
+        else json.dumps(value)
+        if isinstance(value, dict | list)
+        else str(value)
+    )

@@ -1,0 +1,281 @@
+"""Text normalization and hashed character/word n-gram features.
+
+Every text goes through `normalize` and then through a vectorized rolling hash in numpy, so
+one comment and a batch of thousands share the same code and produce the same numbers, and
+nothing but the weight arrays needs to be stored in an artifact.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+# Beyond this many characters a comment tells the model nothing new; it bounds the cost of
+# a 1 MB submission.
+MAX_RAW_CHARS = 20_000
+MAX_CHARS = 3_000
+
+CHAR_NGRAMS = (2, 3, 4, 5)
+WORD_NGRAMS = (1, 2)
+N_BITS = 20
+N_FEATURES = 1 << N_BITS
+
+_MASK64 = (1 << 64) - 1
+_BASE = 0x100000001B3  # odd, so it has an inverse modulo 2**64
+_BASE_INV = pow(_BASE, -1, 1 << 64)
+_FIB = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT = np.uint64(64 - N_BITS)
+_CHAR_SALTS = {n: np.uint64((0x51AF0D5B7D3C9E21 * (n + 1)) & _MASK64) for n in CHAR_NGRAMS}
+_WORD_SALT = np.uint64(0x94D049BB133111EB)
+_BIGRAM_SALT = np.uint64(0xD6E8FEB86659FD93)
+_META_SALT = np.uint64(0xA0761D6478BD642F)
+# Texts are hashed side by side, each preceded by this many boundary marks: longer than the
+# longest n-gram minus one, so no n-gram ever sees two texts, and the same text always yields
+# the same features alone or in a batch. Marks at the edges act as start/end-of-text features.
+_GAP = max(CHAR_NGRAMS) - 1
+_MARK = "\x01"
+_SEP = "\x00"
+
+# Artifacts of the public corpora (anonymized mentions and links, retweet markers) carry no
+# meaning in blog comments and must not become features.
+_CORPUS_ARTIFACTS = (
+    ("USER", re.compile(r"@USER\b")),
+    ("URL", re.compile(r"(?<![\w/])URL\b")),
+    ("RT", re.compile(r"\bRT\b:?(?=\s*@)")),
+    ("&#", re.compile(r"&#\d+;")),
+)
+_CONTROL = re.compile(
+    "[\x01-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\ud800-\udfff]"
+)
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s\x00]+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|biz|ru|cn|io|ly|co|me|tk|xyz|top|us|uk|de|es"
+    r"|mx|ar|gl|be|to)\b(?:/[^\s\x00]*)?",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "#": " "})
+_LEET_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[013457])[a-z013457]{3,}\b")
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_REPEATS = re.compile(r"([^\x00])\1{2,}")
+_NUMBER = re.compile(r"\d+")
+_SPACES = re.compile(r"[^\S\x00]+")
+
+
+def _number_placeholder(m: re.Match[str]) -> str:
+    n = len(m.group(0))
+    return "0" if n <= 2 else "00" if n <= 4 else "000"
+
+
+def normalize_many(texts: Sequence[object]) -> list[str]:
+    """Lowercase, accent-free texts with placeholders for links, e-mails and numbers.
+
+    The whole batch is joined and goes through each regular expression once: per-call
+    overhead, not the regexes, dominates for short comments.
+    """
+    if not texts:
+        return []
+    joined = _SEP.join(_as_str(t)[:MAX_RAW_CHARS].replace(_SEP, " ") for t in texts)
+    joined = _CONTROL.sub(" ", joined)
+    for literal, pattern in _CORPUS_ARTIFACTS:
+        if literal in joined:
+            joined = pattern.sub(" ", joined)
+    joined = html.unescape(joined)
+    joined = _EMAIL.sub(" xemail ", joined)
+    joined = _URL.sub(" xurl ", joined)
+    joined = _HANDLE.sub(" ", joined)
+    joined = unicodedata.normalize("NFKD", joined.casefold())
+    joined = _COMBINING.sub("", joined).translate(_QUOTES)
+    joined = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), joined)
+    joined = _REPEATS.sub(r"\1\1", joined)
+    joined = _NUMBER.sub(_number_placeholder, joined)
+    joined = _SPACES.sub(" ", joined)
+    out = [t.strip()[:MAX_CHARS] for t in joined.split(_SEP)]
+    if len(out) != len(texts):  # html.unescape("&#0;") could in theory forge a separator
+        return [normalize(t) for t in texts]
+    return out
+
+
+def normalize(text: object) -> str:
+    """Normalize one text (see `normalize_many`)."""
+    (out,) = normalize_many([_as_str(text).replace("&#0", "&#\u200b0")])
+    return out
+
+
+def _as_str(text: object) -> str:
+    if isinstance(text, str):
+        return text
+    if isinstance(text, bytes | bytearray):
+        return bytes(text).decode("utf-8", "replace")
+    return "" if text is None else str(text)
+
+
+def meta_tokens(author: str = "", email: str = "", url: str = "") -> list[str]:
+    """Tokens describing the commenter's details; only a site layer learns weights for them."""
+    tokens: list[str] = []
+    url, email, author = _as_str(url).strip(), _as_str(email).strip(), _as_str(author)
+    if url:
+        tokens.append("meta:url")
+        host = re.sub(r"^[a-z]+://", "", url.casefold()).split("/")[0]
+        tokens.append("meta:url-tld:" + host.rsplit(".", 1)[-1][:12])
+    if email:
+        tokens.append("meta:email")
+    if author and _URL.search(author[:500]):
+        tokens.append("meta:author-link")
+    return tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Hashed:
+    """Feature occurrences of a batch: one entry per n-gram occurrence, not yet aggregated."""
+
+    doc: np.ndarray  # int64 index of the document
+    bucket: np.ndarray  # int64 feature index
+    n_docs: int
+    # Only with spans=True, for explanations: where each n-gram sits in `text`.
+    start: np.ndarray | None = None
+    length: np.ndarray | None = None
+    text: str = ""
+
+
+def _bucket(h: np.ndarray, salt: np.uint64) -> np.ndarray:
+    return ((h ^ salt) * _FIB >> _SHIFT).astype(np.int64)
+
+
+def hash_texts(
+    texts: Sequence[str], metas: Sequence[Sequence[str]] | None = None, *, spans: bool = False
+) -> Hashed:
+    """Hash the n-grams of already normalized texts; `metas` adds whole-token features."""
+    n_docs = len(texts)
+    gap = _MARK * _GAP
+    joined = gap + gap.join(texts) + gap
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = codes.astype(np.uint64)
+    total = codes.shape[0]
+    region = np.fromiter((len(t) + _GAP for t in texts), dtype=np.int64, count=n_docs)
+    doc_of = np.repeat(np.arange(n_docs, dtype=np.int64), region)
+    doc_of = np.concatenate((doc_of, np.full(total - doc_of.shape[0], -1, dtype=np.int64)))
+    is_mark = codes == np.uint64(1)
+    docs, buckets, offs, lens = [], [], [], []
+    base = np.uint64(_BASE)
+    for n in CHAR_NGRAMS:
+        m = total - n + 1
+        if m <= 0:
+            continue
+        h = codes[:m].copy()
+        for j in range(1, n):
+            h *= base
+            h += codes[j : j + m]
+        keep = ~(is_mark[:m] & is_mark[n - 1 : n - 1 + m])
+        docs.append(doc_of[:m][keep])
+        buckets.append(_bucket(h[keep], _CHAR_SALTS[n]))
+        if spans:
+            offs.append(np.flatnonzero(keep))
+            lens.append(np.full(docs[-1].shape[0], n, dtype=np.int64))
+    w_docs, w_hash, w_start, w_len = _word_hashes(codes, doc_of)
+    for k in WORD_NGRAMS:
+        if k == 1:
+            docs.append(w_docs)
+            buckets.append(_bucket(w_hash, _WORD_SALT))
+            if spans:
+                offs.append(w_start)
+                lens.append(w_len)
+        elif w_docs.shape[0] > 1:
+            same = w_docs[:-1] == w_docs[1:]
+            pair = w_hash[:-1] * _BIGRAM_SALT + w_hash[1:]
+            docs.append(w_docs[:-1][same])
+            buckets.append(_bucket(pair[same], _BIGRAM_SALT))
+            if spans:
+                offs.append(w_start[:-1][same])
+                lens.append((w_start[1:] + w_len[1:] - w_start[:-1])[same])
+    if metas is not None:
+        m_docs = [i for i, tokens in enumerate(metas) for _ in tokens]
+        if m_docs:
+            docs.append(np.asarray(m_docs, dtype=np.int64))
+            buckets.append(np.asarray([_hash_token(t) for ts in metas for t in ts], dtype=np.int64))
+            if spans:
+                offs.append(np.full(len(m_docs), -1, dtype=np.int64))
+                lens.append(np.zeros(len(m_docs), dtype=np.int64))
+    empty = np.zeros(0, dtype=np.int64)
+    cat = lambda parts: np.concatenate(parts) if parts else empty  # noqa: E731
+    return Hashed(
+        doc=cat(docs),
+        bucket=cat(buckets),
+        n_docs=n_docs,
+        start=cat(offs) if spans else None,
+        length=cat(lens) if spans else None,
+        text=joined if spans else "",
+    )
+
+
+# Word characters: ASCII letters and digits; any non-ASCII code point (other scripts, emoji)
+# also counts, since accents are already gone.
+_WORD_TABLE = np.zeros(128, dtype=bool)
+for _c in "abcdefghijklmnopqrstuvwxyz0123456789_":
+    _WORD_TABLE[ord(_c)] = True
+
+
+def _word_hashes(codes: np.ndarray, doc_of: np.ndarray):
+    is_word = np.where(codes < 128, _WORD_TABLE[np.minimum(codes, 127).astype(np.int64)], True)
+    edges = np.diff(np.concatenate(([False], is_word, [False])).astype(np.int8))
+    w_start = np.flatnonzero(edges == 1)
+    w_end = np.flatnonzero(edges == -1)
+    if w_start.shape[0] == 0:
+        e = np.zeros(0, dtype=np.int64)
+        return e, np.zeros(0, dtype=np.uint64), e, e
+    total = codes.shape[0]
+    powers = np.full(total + 1, _BASE, dtype=np.uint64)
+    powers[0] = 1
+    powers = np.cumprod(powers, dtype=np.uint64)
+    inv = np.full(total + 1, _BASE_INV, dtype=np.uint64)
+    inv[0] = 1
+    inv = np.cumprod(inv, dtype=np.uint64)
+    # prefix[k] = sum_{j<k} c[j] B^-(j+1), so sum_{s<=j<e} c[j] B^(e-1-j) = B^e (p[e] - p[s]):
+    # a word's hash does not depend on where it sits.
+    prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes * inv[1:], dtype=np.uint64)))
+    w_hash = powers[w_end] * (prefix[w_end] - prefix[w_start])
+    return doc_of[w_start], w_hash, w_start, w_end - w_start
+
+
+def _hash_token(token: str) -> int:
+    h = 0
+    for ch in token:
+        h = (h * _BASE + ord(ch)) & _MASK64
+    return int(_bucket(np.array([h], dtype=np.uint64), _META_SALT)[0])
+
+
+def occurrence_matrix(hashed: Hashed) -> sp.csr_matrix:
+    """Counts of each feature per document (duplicates summed)."""
+    ones = np.ones(hashed.doc.shape[0], dtype=np.float32)
+    m = sp.csr_matrix((ones, (hashed.doc, hashed.bucket)), shape=(hashed.n_docs, N_FEATURES))
+    m.sum_duplicates()
+    return m
+
+
+def weighted_matrix(hashed: Hashed, idf: np.ndarray) -> sp.csr_matrix:
+    """The model's input: idf-weighted occurrences, divided by each document's norm."""
+    w = idf[hashed.bucket].astype(np.float64)
+    norms = np.sqrt(np.bincount(hashed.doc, weights=w * w, minlength=hashed.n_docs))
+    norms[norms == 0] = 1.0
+    data = (w / norms[hashed.doc]).astype(np.float32)
+    m = sp.csr_matrix((data, (hashed.doc, hashed.bucket)), shape=(hashed.n_docs, N_FEATURES))
+    m.sum_duplicates()
+    return m
+
+
+def compute_idf(hashed: Hashed) -> np.ndarray:
+    """Smoothed inverse document frequency of each bucket, as float32."""
+    counts = occurrence_matrix(hashed)
+    df = np.bincount(counts.indices, minlength=N_FEATURES)
+    n = hashed.n_docs
+    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)

@@ -1,0 +1,396 @@
+"""The scoring model: a linear layer over hashed n-grams, its artifact format and its loading.
+
+An artifact is a skops file holding one plain dict of numpy arrays and scalars (no estimator
+objects, no custom classes), so the list of types trusted on load is short and fixed:
+`TRUSTED_TYPES`. The dict is then checked key by key before use.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import scipy
+import sklearn
+import skops
+import skops.io as sio
+
+from . import features as fx
+
+FORMAT = "moderato-hashed-linear"
+FORMAT_VERSION = 1
+LABELS = ("spam", "abuse")
+POINTER = "current.json"
+
+# Everything an artifact may contain, audited: skops refuses any other type on load.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.str",
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "numpy.ndarray",
+    "numpy.dtype",
+    "numpy.float32",
+    "numpy.float64",
+    "numpy.int64",
+)
+
+# How skops rebuilds each of those: plain containers, JSON scalars, arrays via numpy.load,
+# and type references (the key types of a dict), themselves checked against TRUSTED_TYPES.
+_TRUSTED_LOADERS = frozenset(
+    {"DictNode", "ListNode", "TupleNode", "JsonNode", "NdArrayNode", "TypeNode"}
+)
+
+_REQUIRED = {
+    "format": str,
+    "format_version": int,
+    "version": str,
+    "sklearn_version": str,
+    "feature_bits": int,
+    "char_ngrams": list,
+    "word_ngrams": list,
+    "idf": np.ndarray,
+    "coef": np.ndarray,
+    "intercept": np.ndarray,
+    "calibration": np.ndarray,
+}
+
+
+class ModelError(Exception):
+    """A model that cannot be used: missing, corrupted, untrusted or from another version."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One comment to score."""
+
+    text: str
+    author: str = ""
+    email: str = ""
+    url: str = ""  # the author's website, if given
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Calibrated probabilities that a comment is spam and that it is abuse."""
+
+    spam: float
+    abuse: float
+    # With explain=True: the n-grams that moved each score most, with their logit weight.
+    spam_explanation: tuple[tuple[str, float], ...] = ()
+    abuse_explanation: tuple[tuple[str, float], ...] = ()
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def library_versions() -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        "sklearn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "skops": skops.__version__,
+    }
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
+
+
+class Classifier:
+    """A loaded model. Immutable after construction, so concurrent `score` calls are safe."""
+
+    def __init__(self, params: dict, metadata: dict | None = None) -> None:
+        self.params = params
+        self.version: str = params["version"]
+        self.metadata = metadata or {}
+        self._idf = np.ascontiguousarray(params["idf"], dtype=np.float32)
+        self._idf_sq = (self._idf.astype(np.float64) ** 2).astype(np.float32)
+        # idf folded into the weights once, so scoring gathers a single array.
+        coef = np.asarray(params["coef"], dtype=np.float32)
+        self._weighted = np.ascontiguousarray(coef * self._idf[:, None])
+        self._intercept = np.asarray(params["intercept"], dtype=np.float64)
+        self._calibration = np.asarray(params["calibration"], dtype=np.float64)
+        for array in (self._idf, self._idf_sq, self._weighted):
+            array.flags.writeable = False
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def logits(self, samples: Sequence[Sample]) -> np.ndarray:
+        """Uncalibrated logits, shape (n, 2): the linear model's raw output."""
+        hashed = self._hash(samples)
+        return self._logits(hashed)
+
+    def _hash(self, samples: Sequence[Sample], *, spans: bool = False) -> fx.Hashed:
+        texts = fx.normalize_many([_field(s, "text") for s in samples])
+        metas = [
+            fx.meta_tokens(_field(s, "author"), _field(s, "email"), _field(s, "url"))
+            for s in samples
+        ]
+        return fx.hash_texts(texts, metas if any(metas) else None, spans=spans)
+
+    def _logits(self, hashed: fx.Hashed) -> np.ndarray:
+        n = hashed.n_docs
+        sq = np.bincount(hashed.doc, weights=self._idf_sq[hashed.bucket], minlength=n)
+        norms = np.sqrt(sq)
+        norms[norms == 0] = 1.0
+        w = self._weighted[hashed.bucket]
+        out = np.empty((n, 2), dtype=np.float64)
+        for j in range(2):
+            out[:, j] = np.bincount(hashed.doc, weights=w[:, j], minlength=n) / norms
+        return out + self._intercept
+
+    def calibrate(self, logits: np.ndarray) -> np.ndarray:
+        """Map raw logits to probabilities with the artifact's per-label Platt scaling."""
+        a, c = self._calibration[:, 0], self._calibration[:, 1]
+        return _sigmoid(logits * a + c)
+
+    def predict_proba(self, samples: Sequence[Sample]) -> np.ndarray:
+        """Probabilities, shape (n, 2), columns spam and abuse."""
+        if not samples:
+            return np.zeros((0, 2))
+        probs = self.calibrate(self.logits(samples))
+        return np.nan_to_num(probs, nan=0.5, posinf=1.0, neginf=0.0)
+
+    def score(self, samples: Sequence[Sample], *, explain: bool = False) -> list[Scores]:
+        """Scores for each sample, in order; never raises on odd text."""
+        samples = list(samples)
+        if not samples:
+            return []
+        if explain:
+            return [self._explain(s) for s in samples]
+        probs = self.predict_proba(samples)
+        return [Scores(float(p[0]), float(p[1])) for p in probs]
+
+    def _explain(self, sample: Sample, top: int = 5) -> Scores:
+        hashed = self._hash([sample], spans=True)
+        (z,) = self._logits(hashed)
+        p = self.calibrate(z)
+        norm = math.sqrt(float(self._idf_sq[hashed.bucket].sum())) or 1.0
+        contrib = self._weighted[hashed.bucket] / norm * self._calibration[:, 0]
+        names = [
+            hashed.text[s : s + n].replace("\x01", "^") if s >= 0 else "(commenter details)"
+            for s, n in zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)
+        ]
+        result = []
+        for j in range(2):
+            totals: dict[str, float] = {}
+            for name, value in zip(names, contrib[:, j].tolist(), strict=True):
+                totals[name] = totals.get(name, 0.0) + value
+            ranked = sorted(totals.items(), key=lambda kv: -abs(kv[1]))[:top]
+            result.append(tuple((k, round(v, 3)) for k, v in ranked))
+        return Scores(float(p[0]), float(p[1]), result[0], result[1])
+
+
+def _field(sample: object, name: str) -> str:
+    value = getattr(sample, name, "")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+# --- artifacts -----------------------------------------------------------------------------
+
+
+def make_params(
+    version: str, idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray, calibration: np.ndarray
+) -> dict:
+    """The dict stored in an artifact."""
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "version": version,
+        "sklearn_version": sklearn.__version__,
+        "feature_bits": fx.N_BITS,
+        "char_ngrams": list(fx.CHAR_NGRAMS),
+        "word_ngrams": list(fx.WORD_NGRAMS),
+        "idf": np.asarray(idf, dtype=np.float32),
+        "coef": np.asarray(coef, dtype=np.float32),
+        "intercept": np.asarray(intercept, dtype=np.float64),
+        "calibration": np.asarray(calibration, dtype=np.float64),
+    }
+
+
+def artifact_path(models_dir: Path, version: str) -> Path:
+    return Path(models_dir) / f"moderato-{version}.skops"
+
+
+def metadata_path(models_dir: Path, version: str) -> Path:
+    return Path(models_dir) / f"moderato-{version}.json"
+
+
+def save(models_dir: Path, params: dict, metadata: dict, *, promote: bool) -> Path:
+    """Write the artifact and its metadata; with promote, point `current.json` at it."""
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    version = params["version"]
+    path = artifact_path(models_dir, version)
+    tmp = path.with_suffix(".skops.tmp")
+    sio.dump(params, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    os.replace(tmp, path)
+    metadata = {"version": version, **metadata, "artifact": path.name}
+    metadata.setdefault("created", utc_now())
+    metadata.setdefault("versions", library_versions())
+    _write_json(metadata_path(models_dir, version), metadata)
+    if promote:
+        promote_version(models_dir, version)
+    return path
+
+
+def promote_version(models_dir: Path, version: str) -> None:
+    """Make `version` the model the service loads on its next start."""
+    if not artifact_path(models_dir, version).is_file():
+        raise ModelError(
+            f"cannot promote {version}: {artifact_path(models_dir, version)} is missing"
+        )
+    _write_json(
+        Path(models_dir) / POINTER,
+        {
+            "version": version,
+            "artifact": artifact_path(models_dir, version).name,
+            "promoted": utc_now(),
+        },
+    )
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=False, default=_json_default) + "\n")
+    os.replace(tmp, path)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def current_version(models_dir: Path) -> str:
+    """The promoted version named by `current.json`."""
+    pointer = Path(models_dir) / POINTER
+    if not pointer.is_file():
+        raise ModelError(f"no promoted model: {pointer} does not exist (run `moderato train`)")
+    try:
+        version = json.loads(pointer.read_text())["version"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{pointer} is not a valid model pointer ({exc})") from exc
+    if not isinstance(version, str) or not version or "/" in version or version.startswith("."):
+        raise ModelError(f"{pointer} names an invalid version {version!r}")
+    return version
+
+
+def load_current(models_dir: Path) -> Classifier:
+    """Load the promoted model; raises ModelError."""
+    models_dir = Path(models_dir)
+    version = current_version(models_dir)
+    return load_artifact(artifact_path(models_dir, version), expected_version=version)
+
+
+def load_artifact(path: Path, *, expected_version: str | None = None) -> Classifier:
+    """Load and check one artifact file; raises ModelError with the reason."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelError(f"model file {path} is missing")
+    try:
+        found = stored_types(path)
+    except Exception as exc:  # not a zip, no schema, bad JSON: all mean "not a model file"
+        raise ModelError(f"{path} is not a readable skops model file ({exc})") from exc
+    foreign = sorted(found - set(TRUSTED_TYPES))
+    if foreign:
+        raise ModelError(f"{path} contains types this service does not trust: {', '.join(foreign)}")
+    try:
+        params = sio.load(path, trusted=list(TRUSTED_TYPES))
+    except Exception as exc:
+        raise ModelError(
+            f"{path} is corrupted or not a model file ({type(exc).__name__}: {exc})"
+        ) from exc
+    _check(path, params, expected_version)
+    meta_file = path.with_suffix(".json")
+    metadata = {}
+    if meta_file.is_file():
+        try:
+            metadata = json.loads(meta_file.read_text())
+        except ValueError:
+            metadata = {}
+    return Classifier(params, metadata)
+
+
+def stored_types(path: Path) -> set[str]:
+    """Every type named anywhere in a skops file's schema.
+
+    skops trusts scikit-learn estimators and many numpy/scipy types by default; reading the
+    schema ourselves means nothing outside `TRUSTED_TYPES` loads, default or not.
+    """
+    with zipfile.ZipFile(path) as archive:
+        schema = json.loads(archive.read("schema.json"))
+    found: set[str] = set()
+    stack: list[object] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "__class__" in node or "__module__" in node:
+                found.add(f"{node.get('__module__')}.{node.get('__class__')}")
+                if node.get("__loader__") not in _TRUSTED_LOADERS:
+                    found.add(f"loader:{node.get('__loader__')}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _check(path: Path, params: object, expected_version: str | None) -> None:
+    if not isinstance(params, dict) or params.get("format") != FORMAT:
+        raise ModelError(f"{path} is not a Moderato model (unknown format)")
+    for key, kind in _REQUIRED.items():
+        if not isinstance(params.get(key), kind):
+            raise ModelError(f"{path} is incomplete: {key!r} missing or of the wrong type")
+    if params["format_version"] != FORMAT_VERSION:
+        raise ModelError(
+            f"{path} has format version {params['format_version']}, this service reads "
+            f"{FORMAT_VERSION}: retrain with `moderato train`"
+        )
+    if params["sklearn_version"] != sklearn.__version__:
+        raise ModelError(
+            f"{path} was written with scikit-learn {params['sklearn_version']}, this service runs "
+            f"{sklearn.__version__}: install the pinned version or retrain"
+        )
+    if (
+        params["feature_bits"] != fx.N_BITS
+        or params["char_ngrams"] != list(fx.CHAR_NGRAMS)
+        or params["word_ngrams"] != list(fx.WORD_NGRAMS)
+    ):
+        raise ModelError(f"{path} was built for other text features than this service computes")
+    shapes = {
+        "idf": (fx.N_FEATURES,),
+        "coef": (fx.N_FEATURES, 2),
+        "intercept": (2,),
+        "calibration": (2, 2),
+    }
+    for key, shape in shapes.items():
+        array = params[key]
+        if array.shape != shape or not np.issubdtype(array.dtype, np.floating):
+            raise ModelError(f"{path}: {key!r} has shape {array.shape}, expected {shape}")
+        if not np.all(np.isfinite(array)):
+            raise ModelError(f"{path}: {key!r} holds non-finite values")
+    if expected_version is not None and params["version"] != expected_version:
+        raise ModelError(
+            f"{path} holds version {params['version']!r}, "
+            f"but current.json names {expected_version!r}"
+        )

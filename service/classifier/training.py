@@ -1,0 +1,265 @@
+"""Training the base model from labeled files, and metrics shared by every report."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import (
+    average_precision_score,
+    f1_score,
+    precision_score,
+    recall_score,
+    roc_auc_score,
+)
+from sklearn.model_selection import StratifiedKFold
+
+from . import features as fx
+from .data import Dataset
+from .model import LABELS, Classifier, make_params
+
+RANDOM_STATE = 20261127
+
+# How much each source counts for each label, whatever its size: the seed corpus (blog
+# comments written for this project) weighs as much as the public sets together, so tweets
+# and SMS cannot dominate what "abuse" or "spam" means here.
+SOURCE_SHARE: dict[str, dict[str, float]] = {
+    "spam": {
+        "seed": 0.5,
+        "generic": 0.5,
+        "youtube": 0.22,
+        "sms": 0.18,
+        "olid": 0.05,
+        "davidson": 0.05,
+    },
+    "abuse": {
+        "seed": 0.5,
+        "generic": 0.5,
+        "olid": 0.25,
+        "davidson": 0.15,
+        "youtube": 0.05,
+        "sms": 0.05,
+    },
+}
+DEFAULT_C = 8.0
+CALIBRATION_FOLDS = 3
+
+
+@dataclass(slots=True)
+class TrainingSet:
+    """De-duplicated rows with normalized texts, ready for hashing."""
+
+    texts: list[str]  # normalized
+    spam: np.ndarray
+    abuse: np.ndarray
+    sources: np.ndarray  # str
+    groups: np.ndarray  # str
+    metas: list[list[str]]
+
+    def target(self, label: str) -> np.ndarray:
+        return self.spam if label == "spam" else self.abuse
+
+
+def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
+    """Normalize and de-duplicate: a text seen twice keeps its first dataset's labels.
+
+    Seed and site files come first, so their labels win over a public set's.
+    """
+    order = sorted(datasets, key=lambda d: d.source not in ("seed", "generic"))
+    texts, spam, abuse, sources, groups, metas = [], [], [], [], [], []
+    seen: set[str] = set()
+    for d in order:
+        normalized = fx.normalize_many(d.texts)
+        for i, text in enumerate(normalized):
+            if text in seen:
+                continue
+            seen.add(text)
+            texts.append(text)
+            spam.append(d.spam[i])
+            abuse.append(d.abuse[i])
+            sources.append(d.source)
+            groups.append(d.groups[i] if d.groups else d.name)
+            metas.append(
+                fx.meta_tokens(
+                    d.authors[i] if d.authors else "",
+                    d.emails[i] if d.emails else "",
+                    d.urls[i] if d.urls else "",
+                )
+            )
+    return TrainingSet(
+        texts=texts,
+        spam=np.array(spam, dtype=float),
+        abuse=np.array(abuse, dtype=float),
+        sources=np.array(sources, dtype=object),
+        groups=np.array(groups, dtype=object),
+        metas=metas,
+    )
+
+
+def source_weights(sources: np.ndarray, label: str) -> np.ndarray:
+    """Per-row weights giving each source its share, normalized to mean 1."""
+    shares = SOURCE_SHARE[label]
+    weights = np.zeros(len(sources))
+    present = {s: float(np.sum(sources == s)) for s in set(sources.tolist())}
+    total_share = sum(shares.get(s, 0.5) for s in present)
+    for s, count in present.items():
+        weights[sources == s] = shares.get(s, 0.5) / total_share / count
+    return weights * len(sources) / weights.sum() if weights.sum() else weights
+
+
+def fit_logistic(
+    X: sp.csr_matrix, y: np.ndarray, w: np.ndarray, C: float
+) -> tuple[np.ndarray, float]:
+    """One regularized logistic regression; returns (coef, intercept)."""
+    model = LogisticRegression(C=C, max_iter=400, tol=1e-4)
+    with warnings.catch_warnings():
+        # A few hundred L-BFGS steps are plenty for ranking; full convergence is not needed.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y, sample_weight=w)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def fit_platt(logits: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """Calibration p = sigmoid(a * logit + c), fitted on out-of-fold logits."""
+    model = LogisticRegression(C=1e4)
+    model.fit(logits.reshape(-1, 1), y, sample_weight=w)
+    return float(model.coef_[0, 0]), float(model.intercept_[0])
+
+
+@dataclass(slots=True)
+class BaseFit:
+    params: dict
+    oof_probs: dict[str, np.ndarray]  # calibrated out-of-fold probability per label (NaN: unused)
+    training: TrainingSet
+
+
+def fit_base(
+    datasets: Sequence[Dataset],
+    version: str,
+    *,
+    C: float = DEFAULT_C,
+    calibrate: bool = True,
+    progress: Callable[[str], None] = print,
+) -> BaseFit:
+    """Train both heads on `datasets` and return the artifact parameters."""
+    data = build_training_set(datasets)
+    progress(f"{len(data.texts)} distinct texts after de-duplication; hashing n-grams")
+    hashed = fx.hash_texts(data.texts, data.metas)
+    idf = fx.compute_idf(hashed)
+    X = fx.weighted_matrix(hashed, idf)
+    coef = np.zeros((fx.N_FEATURES, 2), dtype=np.float32)
+    intercept = np.zeros(2)
+    calibration = np.array([[1.0, 0.0], [1.0, 0.0]])
+    oof: dict[str, np.ndarray] = {}
+    for j, label in enumerate(LABELS):
+        y_all = data.target(label)
+        rows = np.flatnonzero(~np.isnan(y_all))
+        y = y_all[rows].astype(int)
+        oof[label] = np.full(len(y_all), np.nan)
+        if len(np.unique(y)) < 2:
+            progress(f"{label}: only one class in the data; the head predicts its base rate")
+            rate = min(max(y.mean() if len(y) else 0.0, 1e-3), 1 - 1e-3)
+            intercept[j] = np.log(rate / (1 - rate))
+            continue
+        Xl = X[rows]
+        w = source_weights(data.sources[rows], label)
+        n_folds = min(CALIBRATION_FOLDS, int(np.bincount(y).min()))
+        if calibrate and n_folds >= 2:
+            logits = np.zeros(len(rows))
+            folds = StratifiedKFold(n_folds, shuffle=True, random_state=RANDOM_STATE)
+            for k, (tr, te) in enumerate(folds.split(rows, y), 1):
+                progress(f"{label}: calibration fold {k}/{n_folds} ({len(tr)} rows)")
+                c, b = fit_logistic(Xl[tr], y[tr], w[tr], C)
+                logits[te] = Xl[te] @ c + b
+            a, cc = fit_platt(logits, y, w)
+            calibration[j] = (a, cc)
+            oof[label][rows] = 1.0 / (1.0 + np.exp(-(a * logits + cc)))
+        progress(f"{label}: final fit on {len(rows)} rows")
+        coef[:, j], intercept[j] = fit_logistic(Xl, y, w, C)
+    params = make_params(version, idf, coef, intercept, calibration)
+    return BaseFit(params=params, oof_probs=oof, training=data)
+
+
+# --- metrics -------------------------------------------------------------------------------
+
+
+def binary_metrics(y: np.ndarray, p: np.ndarray, threshold: float = 0.5) -> dict[str, float | int]:
+    """Precision, recall, F1 at `threshold`, ROC/PR AUC and ECE for one label."""
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    pred = (p >= threshold).astype(int)
+    out: dict[str, float | int] = {
+        "n": int(len(y)),
+        "positives": int(y.sum()),
+        "precision": float(precision_score(y, pred, zero_division=0)),
+        "recall": float(recall_score(y, pred, zero_division=0)),
+        "f1": float(f1_score(y, pred, zero_division=0)),
+        "tp": int(np.sum((pred == 1) & (y == 1))),
+        "fp": int(np.sum((pred == 1) & (y == 0))),
+        "fn": int(np.sum((pred == 0) & (y == 1))),
+        "tn": int(np.sum((pred == 0) & (y == 0))),
+        "ece": expected_calibration_error(y, p),
+    }
+    if 0 < y.sum() < len(y):
+        out["roc_auc"] = float(roc_auc_score(y, p))
+        out["pr_auc"] = float(average_precision_score(y, p))
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """Mean |observed rate - predicted probability| over equal-width bins, weighted by size."""
+    if len(y) == 0:
+        return 0.0
+    idx = np.minimum((np.asarray(p) * bins).astype(int), bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            ece += m.mean() * abs(float(np.mean(y[m])) - float(np.mean(p[m])))
+    return float(ece)
+
+
+def oof_metrics(fit: BaseFit) -> dict[str, dict]:
+    """Out-of-fold metrics per label, overall and per source."""
+    result: dict[str, dict] = {}
+    for label in LABELS:
+        y = fit.training.target(label)
+        p = fit.oof_probs[label]
+        m = ~np.isnan(y) & ~np.isnan(p)
+        if not m.any():
+            continue
+        per = {"all": binary_metrics(y[m], p[m])}
+        for source in sorted(set(fit.training.sources[m].tolist())):
+            s = m & (fit.training.sources == source)
+            per[source] = binary_metrics(y[s], p[s])
+        result[label] = per
+    return result
+
+
+def evaluate_classifier(clf: Classifier, dataset: Dataset, threshold: float = 0.5) -> dict:
+    """Metrics of a loaded model on a labeled dataset, per label."""
+    from .model import Sample
+
+    samples = [
+        Sample(t, a, e, u)
+        for t, a, e, u in zip(
+            dataset.texts,
+            dataset.authors or [""] * len(dataset),
+            dataset.emails or [""] * len(dataset),
+            dataset.urls or [""] * len(dataset),
+            strict=True,
+        )
+    ]
+    probs = clf.predict_proba(samples)
+    out = {}
+    for j, label in enumerate(LABELS):
+        y = dataset.spam if label == "spam" else dataset.abuse
+        m = ~np.isnan(y)
+        if m.any():
+            out[label] = binary_metrics(y[m], probs[m, j], threshold)
+    return out

@@ -1,0 +1,122 @@
+"""Retraining on a site's moderator labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from service.classifier import Sample, load_current, retrain
+
+# Ordinary comments a moderator approves; written for these tests.
+APPROVED = [
+    "Thanks, this fixed my build.",
+    "Does this work on Windows too?",
+    "Great photos from the trip!",
+    "I tried the recipe with less sugar and it was fine.",
+    "Which camera did you use?",
+    "The second chart is mislabeled, I think.",
+    "I disagree with the conclusion, but good read.",
+    "Looking forward to part two.",
+    "My grandmother made this every Sunday.",
+    "Is there a vegetarian version?",
+    "The link in paragraph three is broken.",
+    "Good point about the budget.",
+    "I voted the other way, and here is why: taxes.",
+    "Could you share the source code?",
+    "Loved the ending.",
+    "This saved me an hour, thanks.",
+    "Not sure the numbers add up, can you check?",
+    "Nice, bookmarked.",
+    "The council should listen to residents more.",
+    "How long did the hike take?",
+]
+# This site does not tolerate this dismissive phrase, which the base model lets through.
+SITE_PHRASE = "go touch grass, keyboard warrior"
+REJECTED = [
+    f"{SITE_PHRASE}.",
+    f"lol {SITE_PHRASE}",
+    f"{SITE_PHRASE}, seriously",
+    f"Nobody cares. {SITE_PHRASE}.",
+    f"{SITE_PHRASE}!!",
+    f"ok {SITE_PHRASE}",
+    f"{SITE_PHRASE}, you clearly have no life",
+    f"again? {SITE_PHRASE}",
+]
+PROBE = "Honestly, go touch grass, keyboard warrior."
+
+
+def _labels(approved, rejected, spammed=()):
+    samples = [Sample(t) for t in [*approved, *rejected, *spammed]]
+    spam = [0] * (len(approved) + len(rejected)) + [1] * len(spammed)
+    abuse = [0] * len(approved) + [1] * len(rejected) + [0] * len(spammed)
+    return samples, spam, abuse
+
+
+def test_too_few_labels_are_refused(models_copy: Path) -> None:
+    samples, spam, abuse = _labels(APPROVED[:5], REJECTED[:3])
+    result = retrain(models_copy, samples, spam, abuse, progress=lambda m: None)
+    assert not result.promoted
+    assert "at least 20" in result.message
+    assert json.loads((models_copy / "current.json").read_text())["version"] != result.version
+
+
+def test_duplicates_count_once(models_copy: Path) -> None:
+    samples, spam, abuse = _labels(APPROVED[:5] * 5, [])
+    result = retrain(models_copy, samples, spam, abuse, progress=lambda m: None)
+    assert not result.promoted
+    assert "5 distinct" in result.message
+
+
+def test_retrain_changes_the_models_mind(models_copy: Path) -> None:
+    before = load_current(models_copy)
+    (old,) = before.score([Sample(PROBE)])
+    assert old.abuse < 0.5, "the base model should publish the site-specific phrase"
+    samples, spam, abuse = _labels(APPROVED, REJECTED)
+    result = retrain(models_copy, samples, spam, abuse, progress=lambda m: None)
+    assert result.promoted, result.message
+    assert result.version.startswith("site-")
+    after = load_current(models_copy)
+    assert after.version == result.version
+    (new,) = after.score([Sample(PROBE)])
+    assert new.abuse > old.abuse + 0.25
+    assert new.abuse >= 0.5
+    # Ordinary comments the site approves stay published.
+    assert max(s.abuse for s in after.score([Sample(t) for t in APPROVED])) < 0.5
+    meta = json.loads((models_copy / f"moderato-{result.version}.json").read_text())
+    assert meta["parent"] == before.version
+    assert meta["label_counts"] == {"labels": 28, "spam": 0, "abuse": 8, "ham": 20}
+    assert "seed" in meta["metrics"] and "held_out" in meta["metrics"]
+
+
+def test_a_worse_model_is_refused_unless_forced(models_copy: Path, seed_csv: Path) -> None:
+    # Moderators who reject civil comments and approve insults teach the model the opposite of
+    # the seed corpus: the regression check must catch it.
+    insults = [
+        "You are a worthless idiot.",
+        "Shut up, moron.",
+        "What a pathetic loser you are.",
+        "You stupid clown, nobody asked.",
+        "Go away, you disgusting creep.",
+        "You're too dumb to read, idiot.",
+        "Imbécil, cállate.",
+        "Eres un payaso estúpido.",
+    ] * 1
+    civil = APPROVED[:12]
+    samples = [Sample(t) for t in insults + civil]
+    spam = [0] * len(samples)
+    abuse = [0] * len(insults) + [1] * len(civil)
+    result = retrain(models_copy, samples, spam, abuse, progress=lambda m: None, seed_path=seed_csv)
+    assert not result.promoted
+    assert "worse" in result.message and "seed corpus" in result.message
+    forced = retrain(
+        models_copy, samples, spam, abuse, force=True, progress=lambda m: None, seed_path=seed_csv
+    )
+    assert forced.promoted and "despite" in forced.message
+    assert load_current(models_copy).version == forced.version
+
+
+def test_mismatched_lengths(models_copy: Path) -> None:
+    with pytest.raises(ValueError):
+        retrain(models_copy, [Sample("a")], [0, 1], [0], progress=lambda m: None)
