@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from service import rules
 from service.classifier import Sample
@@ -23,7 +24,7 @@ from service.moderation import (
 )
 from service.rendering import render
 from service.schemas import CommentIn
-from service.scoring import Scorer
+from service.scoring import Scorer, Verdict
 
 
 DEFAULT_SITE = "default"
@@ -44,7 +45,7 @@ def find_post(site: Site, url: str) -> Post | None:
 
 
 def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds,
-                   address_hash: str | None = None) -> Comment:
+                   address_hash: str | None = None, edit_token_hash: str | None = None) -> Comment:
     """Validate the thread, score the comment, store it with its first transition, commit.
 
     `thresholds` are the instance-wide defaults; the site may override each of them.
@@ -55,7 +56,7 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds,
         raise APIError(403, "closed", "post: comments are closed on this post", "post")
     if data.parent is not None:
         parent = db.session.get(Comment, data.parent)
-        if parent is None or parent.status is not Status.PUBLISHED:
+        if parent is None or parent.status is not Status.PUBLISHED or parent.deleted:
             raise APIError(422, "invalid_field", "parent: no such comment", "parent")
         if post is None or parent.post_id != post.id:
             raise APIError(422, "invalid_field", "parent: belongs to another post", "parent")
@@ -65,17 +66,8 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds,
     elif data.title and not post.title:
         post.title = data.title
 
-    verdict = scorer.judge(
-        Sample(text=data.body, author=data.author, email=data.email or "", url=data.url or ""),
-        site.thresholds(thresholds),
-    )
-    bans = db.session.execute(
-        select(Ban).where(or_(Ban.site_id.is_(None), Ban.site_id == site.id))).scalars().all()
-    ruling = rules.evaluate(verdict.decision, rules.Author(data.email, data.url, address_hash),
-                            data.body, bans, site.banned_words, site.suspect_words, utcnow())
-    decision = ruling.decision
-    if decision.status is Status.PUBLISHED and (site.require_moderation or post.require_moderation):
-        decision = Decision(Status.PENDING, "held: every comment here is moderated first")
+    sample = Sample(text=data.body, author=data.author, email=data.email or "", url=data.url or "")
+    verdict, ruling, decision = _judge(sample, site, post, scorer, thresholds, address_hash)
     comment = Comment(
         post=post,
         parent_id=data.parent,
@@ -91,6 +83,7 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds,
         model_version=verdict.model_version,
         rule=ruling.rule,
         address_hash=address_hash,
+        edit_token_hash=edit_token_hash,
     )
     db.session.add(comment)
     db.session.flush()
@@ -98,6 +91,21 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds,
                               action=None, actor_id=None, reason=comment.reason))
     db.session.commit()
     return comment
+
+
+def _judge(sample: Sample, site: Site, post: Post, scorer: Scorer, thresholds: Thresholds,
+           address_hash: str | None) -> tuple[Verdict, rules.Ruling, Decision]:
+    """Score a text, then apply the moderators' rules and the site's and post's settings."""
+    verdict = scorer.judge(sample, site.thresholds(thresholds))
+    bans = db.session.execute(
+        select(Ban).where(or_(Ban.site_id.is_(None), Ban.site_id == site.id))).scalars().all()
+    ruling = rules.evaluate(verdict.decision, rules.Author(sample.email or None, sample.url or None,
+                                                           address_hash),
+                            sample.text, bans, site.banned_words, site.suspect_words, utcnow())
+    decision = ruling.decision
+    if decision.status is Status.PUBLISHED and (site.require_moderation or post.require_moderation):
+        decision = Decision(Status.PENDING, "held: every comment here is moderated first")
+    return verdict, ruling, decision
 
 
 def published_thread(site: Site, post_url: str) -> list[Comment]:
@@ -184,3 +192,92 @@ def count_by_status(statuses: Sequence[Status]) -> dict[Status, int]:
         ).all()
     )
     return {status: counts.get(status, 0) for status in statuses}
+
+
+# ---- What authors do to their own comments, and what readers' pages ask for ----
+
+def published_comments(site: Site, post_url: str) -> list[Comment]:
+    """The post's published comments, including deleted ones that hold replies, oldest first."""
+    return list(db.session.execute(
+        select(Comment).join(Post)
+        .where(Post.site_id == site.id, Post.url == post_url, Comment.status == Status.PUBLISHED)
+        .order_by(Comment.created_at, Comment.id)
+    ).scalars().all())
+
+
+def post_version(site: Site, post_url: str) -> tuple[int, int, datetime | None]:
+    """Changes whenever a comment of the post is added, removed, edited or moderated.
+
+    One aggregate over an index: cheap enough to answer conditional requests without rendering.
+    """
+    count, last_id, last_update = db.session.execute(
+        select(func.count(Comment.id), func.max(Comment.id), func.max(Comment.updated_at))
+        .join(Post).where(Post.site_id == site.id, Post.url == post_url)
+    ).one()
+    return count, last_id or 0, last_update
+
+
+def count_published(site: Site, post_urls: Sequence[str]) -> dict[str, int]:
+    """Published, undeleted comments per post URL; 0 for posts without any."""
+    rows = db.session.execute(
+        select(Post.url, func.count(Comment.id)).join(Comment)
+        .where(Post.site_id == site.id, Post.url.in_(post_urls),
+               Comment.status == Status.PUBLISHED, Comment.deleted_at.is_(None))
+        .group_by(Post.url)
+    ).all()
+    found = dict(rows)
+    return {url: found.get(url, 0) for url in post_urls}
+
+
+def recent_bodies(site: Site, post_url: str, since: datetime) -> list[str]:
+    """Bodies posted on the post since `since`, in any state: for duplicate detection."""
+    return list(db.session.execute(
+        select(Comment.body).join(Post)
+        .where(Post.site_id == site.id, Post.url == post_url, Comment.created_at >= since)
+    ).scalars().all())
+
+
+def editable_until(comment: Comment) -> datetime:
+    return comment.created_at + timedelta(seconds=comment.post.site.edit_window_seconds)
+
+
+def edit_comment(comment: Comment, body: str, scorer: Scorer, thresholds: Thresholds) -> Comment:
+    """Replace the body, render and score it again; the state never becomes more lenient.
+
+    A published comment whose new text the model or rules would hold goes back to pending.
+    """
+    post, site = comment.post, comment.post.site
+    sample = Sample(text=body, author=comment.author, email=comment.email or "",
+                    url=comment.website or "")
+    verdict, ruling, decision = _judge(sample, site, post, scorer, thresholds, comment.address_hash)
+    comment.body, comment.body_html = body, render(body)
+    comment.spam_score, comment.abuse_score = verdict.spam, verdict.abuse
+    comment.model_version, comment.edited_at = verdict.model_version, utcnow()
+    if rules.SEVERITY[decision.status] > rules.SEVERITY[comment.status]:
+        reason = f"after edit: {decision.reason}"
+        db.session.add(Transition(comment_id=comment.id, from_status=comment.status,
+                                  to_status=decision.status, action=None, actor_id=None,
+                                  reason=reason))
+        comment.status, comment.reason, comment.rule = decision.status, reason, ruling.rule
+    db.session.commit()
+    return comment
+
+
+def delete_comment(comment: Comment) -> bool:
+    """Remove the author's comment; one with replies is emptied instead, to keep the thread.
+
+    Returns True when the row was kept (emptied), False when it was removed.
+    """
+    has_replies = db.session.execute(
+        select(func.count()).select_from(Comment).where(Comment.parent_id == comment.id)
+    ).scalar_one() > 0
+    if has_replies:
+        comment.body = comment.body_html = ""
+        comment.author, comment.email, comment.website = "", None, None
+        comment.deleted_at = comment.updated_at = utcnow()
+    else:
+        # Core delete: the database cascades the transitions with it.
+        db.session.execute(delete(Comment).where(Comment.id == comment.id))
+        db.session.expire_all()
+    db.session.commit()
+    return has_replies

@@ -20,7 +20,16 @@ DEFAULTS: dict[str, Any] = {
     "MODERATO_MAX_POST_URL_LENGTH": 2000,
     "MODERATO_RATELIMIT_STORAGE_URI": "memory://",
     "MODERATO_RATELIMIT_POST": "10 per minute;100 per hour",
+    "MODERATO_RATELIMIT_POST_PER_POST": "20 per minute;200 per hour",
+    "MODERATO_RATELIMIT_EDIT": "30 per minute",  # edits, deletes and previews per client address
     "MODERATO_ALLOWED_ORIGINS": [],
+    # Cheap checks before the classifier (service/guards.py).
+    "MODERATO_REQUIRE_FORM_TOKEN": True,
+    "MODERATO_MIN_SUBMIT_SECONDS": 3,
+    "MODERATO_MAX_FORM_AGE_SECONDS": 2 * 3600,
+    "MODERATO_MAX_LINKS": 3,
+    "MODERATO_DUPLICATE_WINDOW_SECONDS": 24 * 3600,
+    "MODERATO_THREAD_MAX_AGE": 15,  # seconds browsers may reuse a thread before revalidating
     "MODERATO_MODELS_DIR": None,
     "MODERATO_LOAD_MODEL": True,
     "MAX_CONTENT_LENGTH": 256 * 1024,

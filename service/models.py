@@ -172,8 +172,15 @@ class Comment(db.Model):
     address_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     # sha256 of the secret the author's browser keeps to edit or delete within the window.
     edit_token_hash: Mapped[str | None] = mapped_column(String(64))
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Deleted by its author while it had replies: the row stays, emptied, to hold the thread.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
 
     post: Mapped[Post] = relationship(back_populates="comments")
     transitions: Mapped[list[Transition]] = relationship(

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from service.moderation import Status
+from service.threads import SortOrder
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 
@@ -47,6 +48,9 @@ class CommentIn(BaseModel):
     url: Text | None = Field(None, description="Optional website of the author (http or https).")
     body: str = Field(description="Plain text with a small Markdown subset.")
     parent: int | None = Field(None, gt=0, description="Id of the comment this one replies to.")
+    homepage: str = Field("", max_length=500, description="Leave empty: a field people never see.")
+    form_token: str | None = Field(
+        None, max_length=500, description="From GET /api/v1/form-token when the form appeared.")
 
     @field_validator("post")
     @classmethod
@@ -74,14 +78,31 @@ class CommentIn(BaseModel):
     @field_validator("body")
     @classmethod
     def _check_body(cls, value: str, info: ValidationInfo) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        limit = _limit(info, "max_body", 10_000)
-        if len(value) > limit:
-            raise ValueError(f"must be at most {limit} characters (got {len(value)})")
-        if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        return value.strip()
+        return _body(value, info)
+
+
+def _body(value: str, info: ValidationInfo) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    limit = _limit(info, "max_body", 10_000)
+    if len(value) > limit:
+        raise ValueError(f"must be at most {limit} characters (got {len(value)})")
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value.strip()
+
+
+class BodyIn(BaseModel):
+    """A comment body alone: an author's edit, or text to preview."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(description="Plain text with a small Markdown subset.")
+
+    @field_validator("body")
+    @classmethod
+    def _check_body(cls, value: str, info: ValidationInfo) -> str:
+        return _body(value, info)
 
 
 class CommentOut(BaseModel):
@@ -93,7 +114,23 @@ class CommentOut(BaseModel):
     url: str | None = Field(description="The author's website, if given.")
     html: str = Field(description="The body rendered from Markdown and sanitized.")
     created: datetime = Field(description="ISO 8601, UTC.")
+    edited: datetime | None = Field(None, description="When its author last edited it.")
+    deleted: bool = Field(False, description="Deleted by its author; kept for its replies.")
+    reply_to: str | None = Field(
+        None, description="Author replied to, when the reply sits higher than its parent because "
+                          "the thread is deeper than the site's max depth.")
     status: Literal[Status.PUBLISHED] = Status.PUBLISHED
+
+
+class EditableOut(BaseModel):
+    """What only the author's browser receives, once: the secret that allows editing."""
+
+    edit_token: str = Field(description="Send as the Moderato-Edit-Token header to edit or delete.")
+    editable_until: datetime = Field(description="End of the edit window, ISO 8601, UTC.")
+
+
+class CreatedOut(CommentOut, EditableOut):
+    """A comment just published, with its edit token."""
 
 
 class PendingOut(BaseModel):
@@ -103,10 +140,47 @@ class PendingOut(BaseModel):
     status: Literal["pending"] = "pending"
 
 
+class HeldOut(PendingOut, EditableOut):
+    """A comment just accepted and held, with its edit token."""
+
+
 class CommentList(BaseModel):
     post: str
-    total: int
+    total: int = Field(description="Published comments, not counting deleted ones.")
+    sort: SortOrder = SortOrder.OLDEST
     comments: list[CommentOut] = Field(description="Published comments in thread order.")
+
+
+class ListQuery(BaseModel):
+    """Query of GET /api/v1/comments and /api/v1/feed."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    site: str = Field("default", max_length=64, description="The id of the blog (site).")
+    post: str = Field(min_length=1, max_length=2000, description="The post URL.")
+    sort: SortOrder = Field(SortOrder.OLDEST, description="Order of the thread.")
+
+
+class CountsQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    site: str = Field("default", max_length=64)
+    post: list[Annotated[str, StringConstraints(min_length=1, max_length=2000)]] = Field(
+        min_length=1, max_length=100, description="Post URLs, repeated: ?post=a&post=b.")
+
+
+class CountsOut(BaseModel):
+    counts: dict[str, int] = Field(description="Published comments per post URL (0 if none).")
+
+
+class FormTokenOut(BaseModel):
+    token: str = Field(description="Send back as form_token with the comment.")
+    min_seconds: float = Field(description="Posting sooner than this after issue is refused.")
+    max_seconds: float = Field(description="The token expires after this long.")
+
+
+class PreviewOut(BaseModel):
+    html: str = Field(description="The body as it would be shown, sanitized.")
 
 
 class FieldError(BaseModel):

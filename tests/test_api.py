@@ -66,7 +66,7 @@ def test_held_and_blocked_both_answer_202_pending_and_reveal_nothing(rule, thres
     thresholds(rule)
     response = client.post("/api/v1/comments", json=comment())
     assert response.status_code == 202
-    assert set(response.get_json()) == {"id", "status"}
+    assert set(response.get_json()) == {"id", "status", "edit_token", "editable_until"}
     assert response.get_json()["status"] == "pending"
     assert client.get("/api/v1/comments", query_string={"post": POST}).get_json()["total"] == 0
     with app.app_context():
@@ -154,7 +154,7 @@ def test_parent_must_exist_and_belong_to_the_same_post(thresholds, client, app):
 def test_replying_to_a_held_comment_is_refused(thresholds, client, app):
     thresholds(HOLD_ALL)
     held = client.post("/api/v1/comments", json=comment()).get_json()["id"]
-    response = client.post("/api/v1/comments", json=comment(parent=held))
+    response = client.post("/api/v1/comments", json=comment(parent=held, body="A reply."))
     assert response.status_code == 422 and response.get_json()["field"] == "parent"
 
 
@@ -165,7 +165,8 @@ def test_replying_to_a_held_comment_is_refused(thresholds, client, app):
          415, "unsupported_media_type"),
         ({"data": "{not json", "content_type": "application/json"}, 400, "invalid_json"),
         ({"json": ["a", "list"]}, 400, "invalid_json"),
-        ({"data": "x" * 300_000, "content_type": "application/json"}, 413, "request_entity_too_large"),
+        ({"data": "x" * 300_000, "content_type": "application/json"}, 413,
+         "request_entity_too_large"),
     ],
 )
 def test_malformed_requests_get_a_json_error(kwargs, status, error, client, app):
@@ -191,7 +192,8 @@ def test_openapi_document_describes_the_endpoints_from_the_schemas(client):
     post = doc["paths"]["/api/v1/comments"]["post"]
     assert set(post["responses"]) >= {"201", "202", "415", "422"}
     props = doc["components"]["schemas"]["CommentIn"]["properties"]
-    assert set(props) == {"site", "post", "title", "author", "email", "url", "body", "parent"}
+    assert set(props) == {"site", "post", "title", "author", "email", "url", "body", "parent",
+                          "homepage", "form_token"}
     assert doc["components"]["schemas"]["CommentIn"]["additionalProperties"] is False
 
 
@@ -204,8 +206,8 @@ def test_rate_limit_answers_429_in_json_and_stores_nothing_more(rate_limited, cl
     codes = [client.post("/api/v1/comments", json=comment(body=f"n{i}")).status_code
              for i in range(3)]
     assert codes[:2] != [429, 429] and codes[2] == 429
-    assert "too_many_requests" == client.post("/api/v1/comments",
-                                              json=comment()).get_json()["error"]
+    refused = client.post("/api/v1/comments", json=comment())
+    assert refused.get_json()["error"] == "too_many_requests"
     assert stored(app) == 2
 
 
