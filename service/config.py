@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "MODERATO_THREAD_MAX_AGE": 15,  # seconds browsers may reuse a thread before revalidating
     "MODERATO_MODELS_DIR": None,
     "MODERATO_LOAD_MODEL": True,
+    "MODERATO_SECURE_COOKIES": False,  # true when served over https: cookies never sent in clear
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -73,6 +74,8 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["MODERATO_RATELIMIT_STORAGE_URI"]:
         app.config["RATELIMIT_STORAGE_URI"] = app.config["MODERATO_RATELIMIT_STORAGE_URI"]
     app.config["MODERATO_THRESHOLDS"] = _thresholds(app.config)
+    secure = app.config["MODERATO_SECURE_COOKIES"] in (True, 1, "true", "yes", "1")
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
     origins = app.config["MODERATO_ALLOWED_ORIGINS"]
     if isinstance(origins, str):  # "https://a.example, https://b.example"
         app.config["MODERATO_ALLOWED_ORIGINS"] = [o for o in origins.replace(",", " ").split() if o]
