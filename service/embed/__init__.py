@@ -1,6 +1,8 @@
 """The embeddable widget: the script and stylesheet a blog loads with one tag."""
 
-from flask import Blueprint, Response, send_from_directory
+import re
+
+from flask import Blueprint, Response, abort, send_from_directory
 
 # The assets are served by the routes below at fixed root URLs; the blueprint's own
 # static route gets a path of its own so it never shadows the application's /static.
@@ -27,3 +29,11 @@ def get_script() -> Response:
 def get_stylesheet() -> Response:
     """Serve the widget stylesheet."""
     return _send_asset("embed.css", "text/css")
+
+
+@bp.get("/embed/i18n/<lang>.js")
+def get_strings(lang: str) -> Response:
+    """Serve the widget's strings for one language: one file per language."""
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
+        abort(404)
+    return _send_asset(f"i18n/{lang}.js", "text/javascript")

@@ -6,6 +6,8 @@ import importlib.util
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,7 +17,7 @@ from werkzeug.serving import make_server
 
 from service.comments import moderate
 from service.extensions import db
-from service.models import Comment, User
+from service.models import Comment, Site, User
 from service.moderation import Action, Status
 
 if TYPE_CHECKING:
@@ -34,8 +36,14 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def live_server(app: Flask) -> Iterator[str]:
-    """Serve `app` on a free loopback port for the length of one test; yield its base URL."""
+def app_config(app_config: dict[str, object]) -> dict[str, object]:
+    """As a real blog runs: the widget's form token is required, but tests need not wait for it."""
+    app_config.update(MODERATO_REQUIRE_FORM_TOKEN=True, MODERATO_MIN_SUBMIT_SECONDS=0)
+    return app_config
+
+
+@contextmanager
+def _serve(app: Flask) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -45,6 +53,47 @@ def live_server(app: Flask) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve `app` on a free loopback port for the length of one test; yield its base URL."""
+    with _serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+def blog_server(app: Flask, live_server: str) -> Iterator[str]:
+    """The demo blog on a second port (another origin), loading the widget from `live_server`.
+
+    The blog's origin is allowed for the default site, as its owner would configure it.
+    """
+    with _serve(app) as url:
+        app.config["MODERATO_DEMO_SERVICE_URL"] = live_server
+        with app.app_context():
+            site = db.session.execute(select(Site).where(Site.slug == "default")).scalar_one()
+            site.allowed_origins = [url]
+            db.session.commit()
+        yield url
+
+
+def _screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+    folder = os.environ.get("MODERATO_SCREENSHOTS")
+    if not folder:
+        return
+    path = Path(folder) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if full_page:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.locator(".moderato").screenshot(path=str(path), animations="disabled")
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., None]:
+    """`screenshot(page, name, full_page=False)`: save the widget (or the page) as a PNG when
+    MODERATO_SCREENSHOTS names a folder."""
+    return _screenshot
 
 
 @pytest.fixture(scope="session")
