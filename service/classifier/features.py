@@ -137,15 +137,30 @@ def meta_tokens(author: str = "", email: str = "", url: str = "") -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Hashed:
-    """Feature occurrences of a batch: one entry per n-gram occurrence, not yet aggregated."""
+    """Feature occurrences of a batch: one entry per n-gram occurrence, not yet aggregated.
 
-    doc: np.ndarray  # int64 index of the document
-    bucket: np.ndarray  # int64 feature index
+    Kept as one (documents, buckets) pair of arrays per n-gram kind: scoring sums over the
+    parts directly, which spares concatenating millions of entries for a large batch.
+    """
+
+    parts: tuple[tuple[np.ndarray, np.ndarray], ...]  # (int64 document, int64 bucket)
     n_docs: int
     # Only with spans=True, for explanations: where each n-gram sits in `text`.
     start: np.ndarray | None = None
     length: np.ndarray | None = None
     text: str = ""
+
+    @property
+    def doc(self) -> np.ndarray:
+        return _cat([d for d, _ in self.parts])
+
+    @property
+    def bucket(self) -> np.ndarray:
+        return _cat([b for _, b in self.parts])
+
+
+def _cat(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
 
 
 def _bucket(h: np.ndarray, salt: np.uint64) -> np.ndarray:
@@ -206,14 +221,11 @@ def hash_texts(
             if spans:
                 offs.append(np.full(len(m_docs), -1, dtype=np.int64))
                 lens.append(np.zeros(len(m_docs), dtype=np.int64))
-    empty = np.zeros(0, dtype=np.int64)
-    cat = lambda parts: np.concatenate(parts) if parts else empty  # noqa: E731
     return Hashed(
-        doc=cat(docs),
-        bucket=cat(buckets),
+        parts=tuple(zip(docs, buckets, strict=True)),
         n_docs=n_docs,
-        start=cat(offs) if spans else None,
-        length=cat(lens) if spans else None,
+        start=_cat(offs) if spans else None,
+        length=_cat(lens) if spans else None,
         text=joined if spans else "",
     )
 

@@ -122,9 +122,17 @@ class Classifier:
         # idf folded into the weights once, so scoring gathers a single array.
         coef = np.asarray(params["coef"], dtype=np.float32)
         self._weighted = np.ascontiguousarray(coef * self._idf[:, None])
+        self._weighted_spam = np.ascontiguousarray(self._weighted[:, 0])
+        self._weighted_abuse = np.ascontiguousarray(self._weighted[:, 1])
         self._intercept = np.asarray(params["intercept"], dtype=np.float64)
         self._calibration = np.asarray(params["calibration"], dtype=np.float64)
-        for array in (self._idf, self._idf_sq, self._weighted):
+        for array in (
+            self._idf,
+            self._idf_sq,
+            self._weighted,
+            self._weighted_spam,
+            self._weighted_abuse,
+        ):
             array.flags.writeable = False
 
     # -- scoring -------------------------------------------------------------------------
@@ -144,14 +152,19 @@ class Classifier:
 
     def _logits(self, hashed: fx.Hashed) -> np.ndarray:
         n = hashed.n_docs
-        sq = np.bincount(hashed.doc, weights=self._idf_sq[hashed.bucket], minlength=n)
+        sq, spam, abuse = np.zeros(n), np.zeros(n), np.zeros(n)
+        for docs, buckets in hashed.parts:
+            if n == 1:  # one comment: plain sums beat bincount's bookkeeping
+                sq[0] += self._idf_sq[buckets].sum(dtype=np.float64)
+                spam[0] += self._weighted_spam[buckets].sum(dtype=np.float64)
+                abuse[0] += self._weighted_abuse[buckets].sum(dtype=np.float64)
+                continue
+            sq += np.bincount(docs, weights=self._idf_sq[buckets], minlength=n)
+            spam += np.bincount(docs, weights=self._weighted_spam[buckets], minlength=n)
+            abuse += np.bincount(docs, weights=self._weighted_abuse[buckets], minlength=n)
         norms = np.sqrt(sq)
         norms[norms == 0] = 1.0
-        w = self._weighted[hashed.bucket]
-        out = np.empty((n, 2), dtype=np.float64)
-        for j in range(2):
-            out[:, j] = np.bincount(hashed.doc, weights=w[:, j], minlength=n) / norms
-        return out + self._intercept
+        return np.column_stack((spam / norms, abuse / norms)) + self._intercept
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
         """Map raw logits to probabilities with the artifact's per-label Platt scaling."""
@@ -179,8 +192,9 @@ class Classifier:
         hashed = self._hash([sample], spans=True)
         (z,) = self._logits(hashed)
         p = self.calibrate(z)
-        norm = math.sqrt(float(self._idf_sq[hashed.bucket].sum())) or 1.0
-        contrib = self._weighted[hashed.bucket] / norm * self._calibration[:, 0]
+        buckets = hashed.bucket
+        norm = math.sqrt(float(self._idf_sq[buckets].sum(dtype=np.float64))) or 1.0
+        contrib = self._weighted[buckets] / norm * self._calibration[:, 0]
         names = [
             hashed.text[s : s + n].replace("\x01", "^") if s >= 0 else "(commenter details)"
             for s, n in zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)

@@ -101,9 +101,11 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
     )
 
 
-def source_weights(sources: np.ndarray, label: str) -> np.ndarray:
+def source_weights(
+    sources: np.ndarray, label: str, shares: dict[str, dict[str, float]] | None = None
+) -> np.ndarray:
     """Per-row weights giving each source its share, normalized to mean 1."""
-    shares = SOURCE_SHARE[label]
+    shares = (shares or SOURCE_SHARE)[label]
     weights = np.zeros(len(sources))
     present = {s: float(np.sum(sources == s)) for s in set(sources.tolist())}
     total_share = sum(shares.get(s, 0.5) for s in present)
@@ -143,6 +145,7 @@ def fit_base(
     version: str,
     *,
     C: float = DEFAULT_C,
+    shares: dict[str, dict[str, float]] | None = None,
     calibrate: bool = True,
     progress: Callable[[str], None] = print,
 ) -> BaseFit:
@@ -167,7 +170,7 @@ def fit_base(
             intercept[j] = np.log(rate / (1 - rate))
             continue
         Xl = X[rows]
-        w = source_weights(data.sources[rows], label)
+        w = source_weights(data.sources[rows], label, shares)
         n_folds = min(CALIBRATION_FOLDS, int(np.bincount(y).min()))
         if calibrate and n_folds >= 2:
             logits = np.zeros(len(rows))

@@ -1,0 +1,301 @@
+"""Classifier benchmarks: protocols on the public sets, the seed corpus, speed and memory.
+
+    .venv/bin/python bench/bench_classifier.py --data ../shared/data [--only youtube,sms,...]
+
+Prints one block per benchmark and, with --json PATH, writes every figure to a file.
+Everything is seeded; the same command gives the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from service.classifier import Sample, load_current  # noqa: E402
+from service.classifier.data import Dataset, concat, load_file, load_path  # noqa: E402
+from service.classifier.features import normalize_many  # noqa: E402
+from service.classifier.model import Classifier  # noqa: E402
+from service.classifier.training import (  # noqa: E402
+    RANDOM_STATE,
+    SOURCE_SHARE,
+    binary_metrics,
+    expected_calibration_error,
+    fit_base,
+)
+from service.moderation import Status, Thresholds, decide  # noqa: E402
+
+QUIET: Callable[[str], None] = lambda message: None  # noqa: E731
+# Overrides for experiments (--C, --seed-share); the defaults are the shipped configuration.
+OPTIONS: dict = {}
+
+
+def _train(datasets: list[Dataset]) -> Classifier:
+    return Classifier(fit_base(datasets, "bench", progress=QUIET, **OPTIONS).params)
+
+
+def _probs(clf: Classifier, d: Dataset) -> np.ndarray:
+    return clf.predict_proba([Sample(t) for t in d.texts])
+
+
+def _subset(d: Dataset, idx: np.ndarray, name: str | None = None) -> Dataset:
+    return Dataset(
+        name=name or d.name,
+        source=d.source,
+        path=d.path,
+        texts=[d.texts[i] for i in idx],
+        spam=d.spam[idx],
+        abuse=d.abuse[idx],
+        groups=[d.groups[i] for i in idx] if d.groups else [],
+        raw={k: [v[i] for i in idx] for k, v in d.raw.items()},
+    )
+
+
+def _dedup(d: Dataset) -> Dataset:
+    seen: dict[str, int] = {}
+    for i, t in enumerate(normalize_many(d.texts)):
+        seen.setdefault(t, i)
+    return _subset(d, np.array(sorted(seen.values())))
+
+
+def bench_youtube(data: Path) -> dict:
+    """Leave one video out: train on four videos' comments, test on the fifth."""
+    videos = load_path(data / "youtube_spam")
+    scores = {}
+    for i, test in enumerate(videos):
+        clf = _train([v for j, v in enumerate(videos) if j != i])
+        p = _probs(clf, test)[:, 0]
+        scores[test.name] = {
+            "f1": round(float(f1_score(test.spam, p >= 0.5)), 4),
+            "roc_auc": round(float(roc_auc_score(test.spam, p)), 4),
+        }
+    mean_f1 = float(np.mean([s["f1"] for s in scores.values()]))
+    mean_auc = float(np.mean([s["roc_auc"] for s in scores.values()]))
+    return {"per_video": scores, "mean_f1": round(mean_f1, 4), "mean_roc_auc": round(mean_auc, 4)}
+
+
+def bench_sms(data: Path) -> dict:
+    """5-fold cross-validation on de-duplicated SMS texts."""
+    (sms,) = load_path(data / "sms_spam")
+    sms = _dedup(sms)
+    y = sms.spam.astype(int)
+    p = np.zeros(len(y))
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=RANDOM_STATE).split(y, y):
+        p[te] = _probs(_train([_subset(sms, tr)]), _subset(sms, te))[:, 0]
+    return {"rows_deduplicated": len(y), **binary_metrics(y, p)}
+
+
+def bench_olid(data: Path) -> dict:
+    """Train on OLID training data only (OFF vs NOT), test on the official level-A test set."""
+    (train,) = load_path(data / "olid")
+    train.abuse = np.array([1.0 if a == "OFF" else 0.0 for a in train.raw["subtask_a"]])
+    test = load_file(data / "olid" / "testset-levela.tsv")
+    fit = fit_base([train], "bench", progress=QUIET, **OPTIONS)
+    p = _probs(Classifier(fit.params), test)[:, 1]
+    y = test.abuse.astype(int)
+    # A decision threshold chosen on the training set's out-of-fold predictions only.
+    oof = fit.oof_probs["abuse"]
+    ytr = fit.training.target("abuse").astype(int)
+    grid = np.linspace(0.2, 0.7, 51)
+    best = max(grid, key=lambda t: f1_score(ytr, oof >= t, average="macro"))
+    return {
+        "macro_f1_at_0.5": round(float(f1_score(y, p >= 0.5, average="macro")), 4),
+        "threshold_from_train_oof": round(float(best), 3),
+        "macro_f1_at_train_threshold": round(float(f1_score(y, p >= best, average="macro")), 4),
+        "roc_auc": round(float(roc_auc_score(y, p)), 4),
+    }
+
+
+def _public(data: Path) -> list[Dataset]:
+    out: list[Dataset] = []
+    for folder in ("youtube_spam", "sms_spam", "davidson_offensive", "olid"):
+        out.extend(load_path(data / folder))
+    return out
+
+
+def bench_seed(data: Path, seed_path: Path) -> dict:
+    """5-fold CV on the seed corpus, each fold trained with all public sets plus the rest."""
+    seed = load_file(seed_path)
+    public = _public(data)
+    strata = np.array(
+        [
+            f"{a}/{b}/{c}"
+            for a, b, c in zip(seed.raw["lang"], seed.raw["label"], seed.raw["kind"], strict=True)
+        ]
+    )
+    probs = np.zeros((len(seed), 2))
+    folds = StratifiedKFold(5, shuffle=True, random_state=RANDOM_STATE)
+    for k, (tr, te) in enumerate(folds.split(strata, strata), 1):
+        print(f"  seed fold {k}/5", file=sys.stderr, flush=True)
+        clf = _train([*public, _subset(seed, tr)])
+        probs[te] = _probs(clf, _subset(seed, te))
+    return _seed_report(seed, probs)
+
+
+def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
+    thresholds = Thresholds()
+    status = np.array([str(decide(s, a, thresholds).status) for s, a in probs])
+    labels = np.array(seed.raw["label"])
+    kinds = np.array(seed.raw["kind"])
+    langs = np.array(seed.raw["lang"])
+    report: dict = {}
+    for lang in ("all", *sorted(set(langs.tolist()))):
+        m = np.ones(len(langs), bool) if lang == "all" else langs == lang
+        block: dict = {
+            "spam": binary_metrics(seed.spam[m], probs[m, 0]),
+            "abuse": binary_metrics(seed.abuse[m], probs[m, 1]),
+        }
+        ham = m & (labels == "ham")
+        block["ham"] = {
+            "n": int(ham.sum()),
+            "held_share": round(float(np.mean(status[ham] == Status.PENDING)), 4),
+            "blocked": int(np.sum(status[ham] == Status.BLOCKED)),
+        }
+        for kind in ("political", "everyday", "criticism"):
+            km = ham & (kinds == kind)
+            if km.any():
+                a = probs[km, 1]
+                block["ham"][kind] = {
+                    "n": int(km.sum()),
+                    "abuse_p50": round(float(np.percentile(a, 50)), 4),
+                    "abuse_p90": round(float(np.percentile(a, 90)), 4),
+                    "abuse_max": round(float(a.max()), 4),
+                    "held_share": round(float(np.mean(status[km] != Status.PUBLISHED)), 4),
+                    "blocked": int(np.sum(status[km] == Status.BLOCKED)),
+                }
+        for label in ("spam", "abuse"):
+            pos = m & (labels == label)
+            block[f"{label}_caught"] = {
+                "n": int(pos.sum()),
+                "held_or_blocked": round(float(np.mean(status[pos] != Status.PUBLISHED)), 4),
+                "blocked": round(float(np.mean(status[pos] == Status.BLOCKED)), 4),
+            }
+        report[lang] = block
+    return report
+
+
+def bench_cross_source(data: Path, seed_path: Path | None) -> dict:
+    """Train on one source, test on another: ROC AUC, the honest view of generalization."""
+    yt = concat(load_path(data / "youtube_spam"), "youtube")
+    (sms,) = load_path(data / "sms_spam")
+    (dav,) = load_path(data / "davidson_offensive")
+    (olid,) = load_path(data / "olid")
+    seed = load_file(seed_path) if seed_path and seed_path.is_file() else None
+    out: dict = {}
+
+    def auc(train: list[Dataset], test: Dataset, column: int) -> float:
+        p = _probs(_train(train), test)[:, column]
+        y = test.spam if column == 0 else test.abuse
+        m = ~np.isnan(y)
+        return round(float(roc_auc_score(y[m], p[m])), 4)
+
+    out["spam youtube->sms"] = auc([yt], sms, 0)
+    out["spam sms->youtube"] = auc([sms], yt, 0)
+    out["abuse davidson->olid"] = auc([dav], olid, 1)
+    out["abuse olid->davidson"] = auc([olid], dav, 1)
+    if seed is not None:
+        public_only = _train([yt, sms, dav, olid])
+        p = _probs(public_only, seed)
+        out["spam public->seed"] = round(float(roc_auc_score(seed.spam, p[:, 0])), 4)
+        out["abuse public->seed"] = round(float(roc_auc_score(seed.abuse, p[:, 1])), 4)
+        ham = np.array(seed.raw["kind"]) == "political"
+        out["public->seed political ham held (abuse>=0.5)"] = round(
+            float(np.mean(p[ham, 1] >= 0.5)), 4
+        )
+        out["public->seed ECE spam/abuse"] = [
+            round(expected_calibration_error(seed.spam, p[:, 0]), 4),
+            round(expected_calibration_error(seed.abuse, p[:, 1]), 4),
+        ]
+    return out
+
+
+def bench_speed(models_dir: Path, seed_path: Path) -> dict:
+    """Single-comment latency, batch throughput and memory of the promoted model."""
+    tracemalloc.start()
+    clf = load_current(models_dir)
+    _, peak = tracemalloc.get_traced_memory()
+    current, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    texts = load_file(seed_path).texts
+    samples = [Sample(t) for t in texts]
+    for s in samples[:100]:
+        clf.score([s])
+    latencies = []
+    for s in samples * 3:
+        t0 = time.perf_counter()
+        clf.score([s])
+        latencies.append(time.perf_counter() - t0)
+    ms = np.array(latencies) * 1e3
+    batch = (samples * (50_000 // len(samples) + 1))[:50_000]
+    t0 = time.perf_counter()
+    for i in range(0, len(batch), 4096):
+        clf.score(batch[i : i + 4096])
+    elapsed = time.perf_counter() - t0
+    artifact = models_dir / f"moderato-{clf.version}.skops"
+    return {
+        "model": clf.version,
+        "mean_comment_chars": round(float(np.mean([len(t) for t in texts])), 1),
+        "single_p50_ms": round(float(np.percentile(ms, 50)), 3),
+        "single_p99_ms": round(float(np.percentile(ms, 99)), 3),
+        "batch_per_second": int(len(batch) / elapsed),
+        "model_memory_mb": round(current / 1e6, 1),
+        "load_peak_memory_mb": round(peak / 1e6, 1),
+        "artifact_mb": round(artifact.stat().st_size / 1e6, 2),
+    }
+
+
+BENCHMARKS = ("youtube", "sms", "olid", "seed", "cross", "speed")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--seed", type=Path, default=REPO / "data" / "seed.csv")
+    parser.add_argument("--models-dir", type=Path, default=REPO / "models")
+    parser.add_argument("--only", default=",".join(BENCHMARKS))
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--C", type=float, default=None, help="experiment: regularization")
+    parser.add_argument("--seed-share", type=float, default=None, help="experiment: seed weight")
+    args = parser.parse_args()
+    if args.C is not None:
+        OPTIONS["C"] = args.C
+    if args.seed_share is not None:
+        shares = {label: dict(v) for label, v in SOURCE_SHARE.items()}
+        for label in shares:
+            rest = sum(x for k, x in shares[label].items() if k not in ("seed", "generic"))
+            for k in shares[label]:
+                if k in ("seed", "generic"):
+                    shares[label][k] = args.seed_share / (1 - args.seed_share) * rest
+        OPTIONS["shares"] = shares
+    results: dict = {}
+    runs = {
+        "youtube": lambda: bench_youtube(args.data),
+        "sms": lambda: bench_sms(args.data),
+        "olid": lambda: bench_olid(args.data),
+        "seed": lambda: bench_seed(args.data, args.seed),
+        "cross": lambda: bench_cross_source(args.data, args.seed),
+        "speed": lambda: bench_speed(args.models_dir, args.seed),
+    }
+    for name in args.only.split(","):
+        t0 = time.perf_counter()
+        results[name] = runs[name]()
+        print(f"== {name} ({time.perf_counter() - t0:.0f} s)")
+        print(json.dumps(results[name], indent=2))
+        sys.stdout.flush()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
