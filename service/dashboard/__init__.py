@@ -28,9 +28,9 @@ from service.dashboard.forms import (
     PostSettingsForm,
     require_valid,
 )
-from service.dashboard.queue import Queue, QueueFilter, Sort, FilterError, queue_of
-from service.dashboard.queue import counts as queue_counts
+from service.dashboard.queue import COUNT_CAP, FilterError, Queue, QueueFilter, Sort, queue_of
 from service.dashboard.queue import page as queue_page
+from service.dashboard.queue import pending_count
 from service.extensions import db, limiter, login_manager
 from service.models import Comment, Post, User
 from service.moderation import ALLOWED_ACTIONS, Action, Status
@@ -108,7 +108,7 @@ def get_queue() -> str:
     result = queue_page(flt, scope, current_app.config["MODERATO_THRESHOLDS"])
     return render_template(
         "dashboard/queue.html", flt=flt, page=result, queues=list(Queue), sorts=list(Sort),
-        counts=queue_counts(scope), sites=access.sites(), allowed=ALLOWED_ACTIONS,
+        counts={Queue.PENDING: pending_count(scope)}, count_cap=COUNT_CAP, sites=access.sites(), allowed=ALLOWED_ACTIONS,
         buttons=BUTTONS, form=ActionForm(), scorer=get_scorer(),
     )
 
