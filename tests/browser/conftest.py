@@ -77,22 +77,22 @@ def blog_server(app: Flask, live_server: str) -> Iterator[str]:
         yield url
 
 
-def _screenshot(page: Page, name: str, *, full_page: bool = False) -> None:
+def _screenshot(page: Page, name: str, *, full_page: bool = False, viewport: bool = False) -> None:
     folder = os.environ.get("MODERATO_SCREENSHOTS")
     if not folder:
         return
     path = Path(folder) / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    if full_page:
-        page.screenshot(path=str(path), full_page=True)
+    if full_page or viewport:
+        page.screenshot(path=str(path), full_page=full_page)
     else:
         page.locator(".moderato").screenshot(path=str(path), animations="disabled")
 
 
 @pytest.fixture
 def screenshot() -> Callable[..., None]:
-    """`screenshot(page, name, full_page=False)`: save the widget (or the page) as a PNG when
-    MODERATO_SCREENSHOTS names a folder."""
+    """`screenshot(page, name, full_page=False, viewport=False)`: save the widget (or the whole
+    page, or what the window shows) as a PNG when MODERATO_SCREENSHOTS names a folder."""
     return _screenshot
 
 

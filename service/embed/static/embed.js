@@ -173,7 +173,8 @@
     var posts = [].map.call(targets, function (node) { return node.getAttribute("data-moderato-count"); });
     var query = new URLSearchParams({ site: site });
     posts.forEach(function (p) { query.append("post", p); });
-    fetch(origin + "/api/v1/counts?" + query).then(function (r) { return r.json(); }).then(function (data) {
+    fetch(origin + "/api/v1/counts?" + query, { cache: changedLately() ? "no-cache" : "default" })
+      .then(function (r) { return r.json(); }).then(function (data) {
       [].forEach.call(targets, function (node, i) { node.textContent = t.count(data.counts[posts[i]] || 0); });
     }, function () { /* counts are decoration: leave the page's own text */ });
   }
@@ -568,7 +569,7 @@
       notice.textContent = t.loading;
       notice.hidden = false;
       (request || fetchThread()).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
+        if (!response || !response.ok) throw new Error(response ? "HTTP " + response.status : "offline");
         return response.json();
       }).then(render, function () {
         notice.textContent = t.loadFailed + " ";
@@ -606,11 +607,14 @@
     load(threadRequest);
   }
 
+  /** Right after the reader changed something here, the browser's cached copies are stale. */
+  function changedLately() {
+    return readOwn().some(function (c) { return Date.now() - (c.changed || 0) < 120000; });
+  }
+
   function fetchThread() {
-    // Right after the reader changed something here, skip the browser's cached copy.
-    var recent = readOwn().some(function (c) { return Date.now() - (c.changed || 0) < 120000; });
     return fetch(api("comments", { post: post, sort: sort }), {
-      headers: { Accept: "application/json" }, cache: recent ? "no-cache" : "default"
+      headers: { Accept: "application/json" }, cache: changedLately() ? "no-cache" : "default"
     });
   }
 
@@ -622,8 +626,10 @@
       document.head.append(el("link", { rel: "stylesheet", href: origin + "/embed.css", "data-moderato": true }));
     }
     // The thread, the form token and the strings load side by side.
-    var threadRequest = container && fetchThread();
-    var tokenRequest = container && fetch(api("form-token", { post: post })).then(function (r) { return r.json(); });
+    // Failures are handled once the widget is built; caught now so none goes unhandled meanwhile.
+    var threadRequest = container && fetchThread().catch(function () { return null; });
+    var tokenRequest = container && fetch(api("form-token", { post: post }))
+      .then(function (r) { return r.json(); }).catch(function () { return {}; });
     loadStrings(lang).then(function (code) {
       lang = code;
       t = window.ModeratoI18n[code];
