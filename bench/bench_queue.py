@@ -33,8 +33,11 @@ from service.models import Comment, Post, Site, Transition, User  # noqa: E402
 from service.moderation import Status  # noqa: E402
 
 GOAL_P95_MS = 50.0
-WORDS = ("tram bus fare city council budget cheap pills casino bonus great post thanks "
-         "disagree strongly idiot link click here free money policy vote mayor bike lane").split()
+WORDS = [
+    "tram", "bus", "fare", "city", "council", "budget", "cheap", "pills", "casino", "bonus",
+    "great", "post", "thanks", "disagree", "strongly", "idiot", "link", "click", "here", "free",
+    "money", "policy", "vote", "mayor", "bike", "lane",
+]
 STATES = [(Status.PUBLISHED, "published: below both hold thresholds", 0.70),
           (Status.PENDING, "held: possible spam (score 0.62)", 0.13),
           (Status.BLOCKED, "blocked as spam (score 0.98 >= 0.95)", 0.05),
@@ -61,7 +64,7 @@ def fill(n: int, seed: int = 7) -> int:
     chunk = 10_000
     for start in range(0, n, chunk):
         rows = []
-        for i in range(start, min(start + chunk, n)):
+        for _ in range(start, min(start + chunk, n)):
             status, reason = rng.choices(states, weights)[0]
             body = " ".join(rng.choices(WORDS, k=rng.randint(5, 40)))
             rows.append({

@@ -1,4 +1,4 @@
-"""The moderators' dashboard: sign-in, roles and sites, queues, decisions, rules, audit, statistics."""
+"""The moderators' dashboard: sign-in, roles, queues, decisions, rules, audit and statistics."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from service.classifier import Scores
 from service.extensions import db
 from service.models import AuditEntry, Ban, Comment, Post, Site, Transition, User
-from service.moderation import Action, BanKind, Status
+from service.moderation import Action, Status
 from service.scoring import EXTENSION_KEY, Scorer
 
 POST = "https://blog.example.org/2026/11/tram-line.html"
@@ -160,7 +160,8 @@ def test_signed_out_requests_go_to_sign_in_and_change_nothing(client, app, mod):
     form_token = token(client)
     client.post("/dashboard/logout", data={"csrf_token": form_token})
     response = client.post(f"/dashboard/comments/{comment_id}/moderate",
-                           data={"action": "approve", "expected": "pending", "csrf_token": form_token})
+                           data={"action": "approve", "expected": "pending",
+                                 "csrf_token": form_token})
     assert response.status_code == 302 and "/dashboard/login" in response.location
     assert status_of(app, comment_id) is Status.PENDING
 
@@ -315,12 +316,14 @@ def test_malformed_filters_are_readable_400s(client, mod, query):
 
 # -- one comment --------------------------------------------------------------------------------
 
-def test_comment_page_shows_parent_author_hash_rule_explanation_and_history(client, app, mod, model):
+def test_comment_page_shows_parent_author_hash_rule_explanation_and_history(client, app, mod,
+                                                                            model):
     parent = add_comment(app, status=Status.PUBLISHED, reason="published", body="First thoughts")
     reply = add_comment(app, parent=parent, email="ana@example.org", body="cheap tram tickets")
     with app.app_context():
         comment = db.session.get(Comment, reply)
-        comment.address_hash, comment.rule = "ab12cd34ef56ab12cd34ef56ab12cd34", "suspect word: cheap"
+        comment.address_hash = "ab12cd34ef56ab12cd34ef56ab12cd34"
+        comment.rule = "suspect word: cheap"
         db.session.commit()
     sign_in(client)
     act(client, reply, "approve", "pending")
@@ -368,7 +371,8 @@ def test_post_without_csrf_token_is_refused(client, app, mod):
                            data={"action": "approve", "expected": "pending"})
     assert response.status_code == 400 and b"CSRF" in response.data
     response = client.post(f"/dashboard/comments/{comment_id}/moderate",
-                           data={"action": "approve", "expected": "pending", "csrf_token": "forged"})
+                           data={"action": "approve", "expected": "pending",
+                                 "csrf_token": "forged"})
     assert response.status_code == 400 and b"CSRF" in response.data
     assert status_of(app, comment_id) is Status.PENDING and audit_actions(app) == []
 
@@ -419,16 +423,18 @@ def test_admin_pages_are_refused_to_moderators(client, mod):
 def test_admin_creates_assigns_resets_and_deactivates_an_account(client, app, admin):
     other = add_site(app, "other")
     sign_in(client, "root")
-    response = client.post("/dashboard/admin/users", data={
-        "username": "bea", "password": "short", "csrf_token": token(client, "/dashboard/admin/users")})
+    users = "/dashboard/admin/users"
+    response = client.post(users, data={
+        "username": "bea", "password": "short", "csrf_token": token(client, users)})
     assert response.status_code == 400 and b"at least 8 characters" in response.data
-    response = client.post("/dashboard/admin/users", data={
-        "username": "bea", "password": "bea-password", "csrf_token": token(client, "/dashboard/admin/users")})
+    response = client.post(users, data={
+        "username": "bea", "password": "bea-password", "csrf_token": token(client, users)})
     assert response.status_code == 302
     with app.app_context():
         bea = db.session.execute(select(User).where(User.username == "bea")).scalar_one().id
     page = f"/dashboard/admin/users/{bea}"
-    client.post(page, data={"active": "y", "sites": [str(other)], "csrf_token": token(client, page)})
+    client.post(page, data={"active": "y", "sites": [str(other)],
+                            "csrf_token": token(client, page)})
     client.post(f"{page}/password", data={"password": "new-password-1",
                                           "csrf_token": token(client, page)})
     with app.app_context():
@@ -458,14 +464,16 @@ def test_admin_creates_and_edits_a_site(client, app, admin):
               "spam_hold": "0.4", "spam_block": "0.3", "require_moderation": "y"}
     response = client.post(new, data={**fields, "csrf_token": token(client, new)})
     assert response.status_code == 400 and b"must be at least the hold threshold" in response.data
-    response = client.post(new, data={**fields, "spam_block": "0.9", "csrf_token": token(client, new)})
+    fields["spam_block"] = "0.9"
+    response = client.post(new, data={**fields, "csrf_token": token(client, new)})
     assert response.status_code == 302
     with app.app_context():
         site = db.session.execute(select(Site).where(Site.slug == "tech")).scalar_one()
         assert site.allowed_origins == ["https://tech.example.org"]
         assert (site.spam_hold, site.spam_block, site.abuse_hold) == (0.4, 0.9, None)
         assert site.require_moderation
-    response = client.post(new, data={**fields, "spam_block": "0.9", "csrf_token": token(client, new)})
+    fields["spam_block"] = "0.9"
+    response = client.post(new, data={**fields, "csrf_token": token(client, new)})
     assert response.status_code == 400 and b"another site uses this slug" in response.data
 
 
@@ -595,8 +603,8 @@ def test_banned_words_block_and_suspect_words_hold(client, app, mod, model):
     assert post_comment(client, body="Nice tram").status_code == 201
     with app.app_context():
         rows = db.session.execute(select(Comment.status, Comment.rule).order_by(Comment.id)).all()
-    assert rows == [(Status.BLOCKED, "banned word: casino"), (Status.PENDING, "suspect word: cheap"),
-                    (Status.PUBLISHED, None)]
+    assert rows == [(Status.BLOCKED, "banned word: casino"),
+                    (Status.PENDING, "suspect word: cheap"), (Status.PUBLISHED, None)]
 
 
 def test_post_settings_close_comments_and_require_moderation(client, app, mod, model):
@@ -608,7 +616,8 @@ def test_post_settings_close_comments_and_require_moderation(client, app, mod, m
     client.post(f"/dashboard/posts/{post_id}", data={"require_moderation": "y",
                                                      "csrf_token": token(client, page)})
     assert post_comment(client).status_code == 202
-    client.post(f"/dashboard/posts/{post_id}", data={"closed": "y", "csrf_token": token(client, page)})
+    client.post(f"/dashboard/posts/{post_id}",
+                data={"closed": "y", "csrf_token": token(client, page)})
     assert post_comment(client).status_code == 403
     assert [a for a, _ in audit_actions(app)] == ["update_post", "update_post"]
 

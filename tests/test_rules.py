@@ -87,7 +87,8 @@ def test_words_match_whole_words_ignoring_case():
 
 
 def test_word_lists_are_parsed_from_lines_or_commas():
-    assert parse_words("Casino, viagra\n\n  casino \nfree money") == ["casino", "viagra", "free money"]
+    words = parse_words("Casino, viagra\n\n  casino \nfree money")
+    assert words == ["casino", "viagra", "free money"]
 
 
 def test_a_ban_blocks_and_names_the_rule():

@@ -1,4 +1,4 @@
-"""The moderators' dashboard: sign in, work the queues, decide one comment, a selection or an author."""
+"""The moderators' dashboard: sign in, work the queues, decide on comments one by one or many."""
 
 from __future__ import annotations
 
@@ -28,9 +28,16 @@ from service.dashboard.forms import (
     PostSettingsForm,
     require_valid,
 )
-from service.dashboard.queue import COUNT_CAP, FilterError, Queue, QueueFilter, Sort, queue_of
+from service.dashboard.queue import (
+    COUNT_CAP,
+    FilterError,
+    Queue,
+    QueueFilter,
+    Sort,
+    pending_count,
+    queue_of,
+)
 from service.dashboard.queue import page as queue_page
-from service.dashboard.queue import pending_count
 from service.extensions import db, limiter, login_manager
 from service.models import Comment, Post, User
 from service.moderation import ALLOWED_ACTIONS, Action, Status
@@ -108,7 +115,8 @@ def get_queue() -> str:
     result = queue_page(flt, scope, current_app.config["MODERATO_THRESHOLDS"])
     return render_template(
         "dashboard/queue.html", flt=flt, page=result, queues=list(Queue), sorts=list(Sort),
-        counts={Queue.PENDING: pending_count(scope)}, count_cap=COUNT_CAP, sites=access.sites(), allowed=ALLOWED_ACTIONS,
+        counts={Queue.PENDING: pending_count(scope)}, count_cap=COUNT_CAP, sites=access.sites(),
+        allowed=ALLOWED_ACTIONS,
         buttons=BUTTONS, form=ActionForm(), scorer=get_scorer(),
     )
 
@@ -214,7 +222,8 @@ def moderate_comments() -> Response:
         select(Comment).where(Comment.id.in_([i for i, _ in selection]))).scalars()}
     missing = sorted({i for i, _ in selection} - found.keys())
     if missing:
-        abort(404, description=f"There is no comment {', '.join(map(str, missing))}; nothing was changed.")
+        listed = ", ".join(map(str, missing))
+        abort(404, description=f"There is no comment {listed}; nothing was changed.")
     for comment in found.values():
         access.require_site(comment.post.site_id)
     decide_all(((found[i], expected) for i, expected in selection), action)

@@ -55,8 +55,10 @@ def create_user() -> Response | tuple[str, int]:
     return redirect(url_for("dashboard.admin.get_user", user_id=user.id))
 
 
-def _user_form(user: User, data: dict | None = None) -> UserEditForm:
-    form = UserEditForm(obj=user, data=data)
+def _user_form(user: User) -> UserEditForm:
+    # Filled from `data`, not `obj`: `user.sites` holds Site rows where the form wants ids.
+    form = UserEditForm(data={"active": user.is_active_account, "is_admin": user.is_admin,
+                              "sites": [site.id for site in user.sites]})
     form.sites.choices = [SelectChoice(str(site.id), site.name) for site in _all_sites()]
     return form
 
@@ -65,8 +67,7 @@ def _user_form(user: User, data: dict | None = None) -> UserEditForm:
 @admin_required
 def get_user(user_id: int) -> str:
     user = db.get_or_404(User, user_id, description=f"There is no account {user_id}.")
-    form = _user_form(user, {"active": user.is_active_account, "sites": [s.id for s in user.sites],
-                             "is_admin": user.is_admin})
+    form = _user_form(user)
     return render_template("dashboard/user.html", user=user, form=form,
                            password_form=PasswordResetForm())
 
@@ -108,6 +109,12 @@ def list_sites() -> str:
     return render_template("dashboard/sites.html", sites=_all_sites())
 
 
+def _site_or_404(site_id: int | None) -> Site | None:
+    if site_id is None:
+        return None
+    return db.get_or_404(Site, site_id, description=f"There is no site {site_id}.")
+
+
 def _site_form(site: Site | None) -> SiteForm:
     form = SiteForm(obj=site)
     if site is not None and not form.is_submitted():
@@ -123,7 +130,7 @@ def _render_site(site: Site | None, form: SiteForm, status: int = 200) -> tuple[
 @bp.get("/sites/<int:site_id>")
 @admin_required
 def get_site(site_id: int | None = None) -> tuple[str, int]:
-    site = db.get_or_404(Site, site_id, description=f"There is no site {site_id}.") if site_id else None
+    site = _site_or_404(site_id)
     return _render_site(site, _site_form(site))
 
 
@@ -132,7 +139,7 @@ def get_site(site_id: int | None = None) -> tuple[str, int]:
 @admin_required
 def save_site(site_id: int | None = None) -> Response | tuple[str, int]:
     """Create a site, or change its name, slug, origins, thresholds and moderation setting."""
-    site = db.get_or_404(Site, site_id, description=f"There is no site {site_id}.") if site_id else None
+    site = _site_or_404(site_id)
     form = _site_form(site)
     if not form.validate_on_submit():
         return _render_site(site, form, 400)

@@ -35,14 +35,15 @@ class ModerateForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """An action on a selection (checkboxes named `selected`, each `id:status-seen`) or an author."""
+    """An action on a selection (checkboxes `selected`, each `id:status-seen`) or on an author."""
 
     action = HiddenField(validators=[DataRequired(), AnyOf(ACTIONS)])
 
 
 class UserCreateForm(FlaskForm):
-    username = StringField("User name", validators=[DataRequired(), Length(max=80),
-                                                    Regexp(r"^[\w.@+-]+$", message="letters, digits and . @ + - _")])
+    username = StringField("User name", validators=[
+        DataRequired(), Length(max=80),
+        Regexp(r"^[\w.@+-]+$", message="letters, digits and . @ + - _")])
     password = PasswordField("Password", validators=PASSWORD)
     is_admin = BooleanField("Admin (manages sites and accounts)")
 
@@ -64,7 +65,8 @@ def _threshold(label: str) -> FloatField:
 class SiteForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     slug = StringField("Slug (the widget's data-moderato-site)", validators=[
-        DataRequired(), Length(max=64), Regexp(r"^[a-z0-9-]+$", message="lower-case letters, digits and -")])
+        DataRequired(), Length(max=64),
+        Regexp(r"^[a-z0-9-]+$", message="lower-case letters, digits and -")])
     allowed_origins = TextAreaField("Allowed origins (one per line)")
     spam_hold = _threshold("Spam: hold at or above")
     spam_block = _threshold("Spam: block at or above")

@@ -134,8 +134,9 @@ def _least(*exprs: ColumnElement[float]) -> ColumnElement[float]:
 def uncertainty(thresholds: Thresholds) -> ColumnElement[float]:
     """Distance of the nearer score to its nearest threshold; unscored comments count as 0."""
     parts = []
-    for column, hold, block in ((Comment.spam_score, thresholds.spam_hold, thresholds.spam_block),
-                                (Comment.abuse_score, thresholds.abuse_hold, thresholds.abuse_block)):
+    limits = ((Comment.spam_score, thresholds.spam_hold, thresholds.spam_block),
+              (Comment.abuse_score, thresholds.abuse_hold, thresholds.abuse_block))
+    for column, hold, block in limits:
         for limit in (hold, block):
             parts.append(func.abs(func.coalesce(column, literal(limit)) - literal(limit)))
     return _least(*parts)

@@ -86,7 +86,8 @@ def _model_created() -> datetime | None:
 
 def new_labels(since: datetime | None) -> int:
     """Comments decided by a moderator since `since` (every decided comment when None)."""
-    query = select(func.count(distinct(Transition.comment_id))).where(Transition.actor_id.is_not(None))
+    query = (select(func.count(distinct(Transition.comment_id)))
+             .where(Transition.actor_id.is_not(None)))
     if since is not None:
         query = query.where(Transition.created_at > since)
     return db.session.execute(query).scalar_one()
@@ -105,11 +106,14 @@ def _per_day(scope: ColumnElement[bool]) -> tuple[list[str], list[Series]]:
     return labels, [Series(s.value, counts[s], css) for s, css in OUTCOMES]
 
 
-def _decisions(scope: ColumnElement[bool]) -> tuple[dict[str, Agreement], dict[Label, list[Comment]]]:
+def _decisions(
+    scope: ColumnElement[bool],
+) -> tuple[dict[str, Agreement], dict[Label, list[Comment]]]:
     """Per model version, agreement with moderators; and the decided comments by label."""
     decided = select(Transition.comment_id).where(Transition.actor_id.is_not(None))
     rows = db.session.execute(
-        select(Comment, Transition).join(Comment.post).join(Transition, Transition.comment_id == Comment.id)
+        select(Comment, Transition).join(Comment.post)
+        .join(Transition, Transition.comment_id == Comment.id)
         .where(scope, Comment.id.in_(decided)).order_by(Comment.id, Transition.id)).all()
     first: dict[int, Status] = {}
     last: dict[int, tuple[Comment, Label]] = {}
@@ -147,7 +151,8 @@ def get_stats() -> str:
             list(versions), [Series("overturned", [a.overturned or 0.0 for a in versions.values()],
                                     "bar-rejected")], percent=True),
         "age": bar_chart("Age of comments waiting for a moderator (pending and blocked)",
-                         [name for name, _ in AGE_BUCKETS], [Series("waiting", ages, "bar-pending")]),
+                         [name for name, _ in AGE_BUCKETS],
+                         [Series("waiting", ages, "bar-pending")]),
     }
     for label in ("spam", "abuse"):
         charts[label] = bar_chart(

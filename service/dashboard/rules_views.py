@@ -8,11 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from service import audit
 from service.dashboard import access
-from wtforms.fields.choices import SelectChoice
-
 from service.dashboard.forms import BanForm, EmptyForm, WordsForm, require_valid
 from service.extensions import db
 from service.models import Ban, Site, utcnow

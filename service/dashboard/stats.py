@@ -126,8 +126,9 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
                          f'text-anchor="middle">{escape(category)}</text>')
     legend_x = pad_left
     for s in series:
-        parts.append(f'<rect class="{s.css}" x="{legend_x}" y="{height - 12}" width="10" height="10"/>'
-                     f'<text class="tick" x="{legend_x + 14}" y="{height - 3}">{escape(s.name)}</text>')
+        parts.append(f'<rect class="{s.css}" x="{legend_x}" y="{height - 12}" width="10" '
+                     f'height="10"/><text class="tick" x="{legend_x + 14}" y="{height - 3}">'
+                     f"{escape(s.name)}</text>")
         legend_x += 30 + 8 * len(s.name)
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -16,12 +16,13 @@ from service.extensions import db
 from service.models import Ban, Comment
 from service.moderation import BanKind, Status
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="Playwright for Python is not installed")
 expect = sync_api.expect
 Page = sync_api.Page
 
 # The client tests' helpers: they store comments and accounts as the app would.
-from test_dashboard import PASSWORD, add_comment, assign  # noqa: E402
+from test_dashboard import PASSWORD, add_comment, add_site, add_user, assign  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -33,17 +34,21 @@ def snap(page: Page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"dash-{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def signed_in(app, moderator, live_server, page: Page) -> Page:
-    assign(app, moderator.username, "default")
+def sign_in(page: Page, live_server: str, username: str) -> Page:
     page.goto(f"{live_server}/dashboard/")
     expect(page).to_have_url(f"{live_server}/dashboard/login?next=%2Fdashboard%2F")
     snap(page, "login")
-    page.get_by_label("User name").fill(moderator.username)
+    page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Pending comments")).to_be_visible()
     return page
+
+
+@pytest.fixture
+def signed_in(app, moderator, live_server, page: Page) -> Page:
+    assign(app, moderator.username, "default")
+    return sign_in(page, live_server, moderator.username)
 
 
 def statuses(app, ids: list[int]) -> list[Status]:
@@ -61,6 +66,7 @@ def test_clear_a_queue_with_the_keyboard(app, signed_in: Page):
     expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     snap(page, "help")
     page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_hidden()
     page.keyboard.press("j")
     expect(items.first).to_be_focused()
     snap(page, "queue")
@@ -92,6 +98,10 @@ def test_bulk_reject_a_selection(app, signed_in: Page):
     expect(page.get_by_role("status")).to_contain_text("Reject: 2 comments done.")
     expect(page.locator("ol.queue > li.comment")).to_have_count(1)
     assert statuses(app, ids) == [Status.REJECTED, Status.PENDING, Status.REJECTED]
+    page.get_by_role("link", name="Statistics").click()
+    expect(page.locator("[data-new-labels]")).to_have_text("2")
+    expect(page.get_by_role("img", name="Comments per day by current state, last 30 days")).to_be_visible()
+    snap(page, "stats")
 
 
 def test_ban_an_author_from_their_comment(app, signed_in: Page):
@@ -110,7 +120,8 @@ def test_ban_an_author_from_their_comment(app, signed_in: Page):
     snap(page, "rules")
     with app.app_context():
         ban = db.session.execute(select(Ban)).scalar_one()
-        assert (ban.kind, ban.value, ban.reason) == (BanKind.EMAIL_DOMAIN, "spam.example", "link farm")
+        assert (ban.kind, ban.value, ban.reason) == (
+            BanKind.EMAIL_DOMAIN, "spam.example", "link farm")
 
 
 def test_phone_width_shows_everything_without_sideways_scrolling(app, signed_in: Page):
@@ -126,3 +137,26 @@ def test_phone_width_shows_everything_without_sideways_scrolling(app, signed_in:
     page.goto(page.url.split("/dashboard/")[0] + "/dashboard/stats")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     snap(page, "phone-stats")
+
+
+def test_admin_creates_a_moderator_and_assigns_a_site(app, live_server, page: Page):
+    add_user(app, "root", admin=True)
+    add_site(app, "tech", "Tech blog")
+    sign_in(page, live_server, "root")
+    page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Accounts").click()
+    page.get_by_label("User name").fill("bea")
+    page.get_by_label("Password").fill("bea-password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("status")).to_contain_text("Created bea.")
+    page.get_by_label("Tech blog").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Saved bea.")
+    expect(page.get_by_label("Tech blog")).to_be_checked()
+    snap(page, "account")
+    page.get_by_role("link", name="Sites").click()
+    page.get_by_role("link", name="Tech blog").click()
+    page.get_by_label("Spam: hold at or above").fill("0.8")
+    page.get_by_label("Spam: block at or above").fill("0.7")
+    page.get_by_role("button", name="Save site").click()
+    expect(page.get_by_text("must be at least the hold threshold")).to_be_visible()
+    snap(page, "site-error")
