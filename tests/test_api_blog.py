@@ -442,3 +442,56 @@ def test_openapi_covers_every_public_endpoint(app, client):
     assert "edit_token" in schemas["CreatedOut"]["properties"]
     params = {p["name"] for p in doc["paths"]["/api/v1/comments"]["get"]["parameters"]}
     assert params == {"site", "post", "sort"}
+
+
+# ---- Bad input on the new endpoints: a 4xx JSON error, nothing stored or changed ----
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "error"),
+    [
+        ({"data": "body=x", "content_type": "application/x-www-form-urlencoded"}, 415,
+         "unsupported_media_type"),
+        ({"data": "{oops", "content_type": "application/json"}, 400, "invalid_json"),
+        ({"json": "just a string"}, 400, "invalid_json"),
+        ({"data": "x" * 300_000, "content_type": "application/json"}, 413,
+         "request_entity_too_large"),
+        ({"json": {"body": "x" * 10_001}}, 422, "invalid_field"),
+    ],
+)
+def test_malformed_edits_change_nothing(kwargs, status, error, publish_all, client, app):
+    cid, token = post_own(client)
+    response = client.put(f"/api/v1/comments/{cid}", headers={"Moderato-Edit-Token": token},
+                          **kwargs)
+    assert response.status_code == status and response.get_json()["error"] == error
+    with app.app_context():
+        c = db.session.get(Comment, cid)
+        assert c.body == "I ride the 14 bus every day." and c.edited_at is None
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "field"),
+    [
+        ("/api/v1/form-token", 422, "post"),
+        ("/api/v1/form-token?post=" + POST + "&site=nope", 404, "site"),
+        ("/api/v1/counts?post=" + POST + "&site=nope", 404, "site"),
+        ("/api/v1/comments?post=" + "x" * 2001, 422, "post"),
+        ("/api/v1/feed", 422, "post"),
+    ],
+)
+def test_bad_queries_name_the_field(path, status, field, client):
+    response = client.get(path)
+    assert response.status_code == status and response.get_json()["field"] == field
+
+
+def test_preview_refuses_non_json_and_unknown_fields(client):
+    assert client.post("/api/v1/preview", data="x", content_type="text/plain").status_code == 415
+    extra = client.post("/api/v1/preview", json={"body": "x", "html": "<b>"})
+    assert extra.status_code == 422 and extra.get_json()["field"] == "html"
+
+
+def test_a_post_without_comments_lists_an_empty_thread(client, app):
+    # The widget asks before the first comment exists; that is not an error, and creates nothing.
+    response = client.get("/api/v1/comments", query_string={"post": POST})
+    assert response.status_code == 200 and response.get_json()["comments"] == []
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Post)).scalar_one() == 0
