@@ -390,3 +390,49 @@ def test_injection_payloads_never_execute(
     assert all(re.match(r"(https?:|mailto:)", h) for h in hrefs), hrefs
     names = widget.locator(".moderato-author").all_text_contents()
     assert "<script>alert(1)</script>" in names  # shown as text, exactly as typed
+
+
+def test_deep_replies_flatten_sort_newest_and_deleted_parent(
+    page: Page, app: Flask, blog_server: str, screenshot: Callable[..., None]
+) -> None:
+    app.config.update(MODERATO_THRESHOLDS=PUBLISH_ALL, MODERATO_REQUIRE_FORM_TOKEN=False)
+    with app.app_context():
+        db.session.execute(select(Site)).scalar_one().max_depth = 1
+        db.session.commit()
+    client = app.test_client()
+    post_url = f"{blog_server}/demo/"
+
+    def add(author: str, body: str, parent: int | None = None) -> dict[str, Any]:
+        fields = {"post": post_url, "author": author, "body": body, "parent": parent}
+        response = client.post("/api/v1/comments", json=fields)
+        assert response.status_code == 201
+        return response.get_json()
+
+    top = add("Ana", "Top-level, oldest.")
+    reply = add("Bo", "A reply.", top["id"])
+    add("Cy", "A reply to the reply.", reply["id"])
+    add("Di", "Top-level, newest.")
+    assert (
+        client.delete(
+            f"/api/v1/comments/{top['id']}", headers={"Moderato-Edit-Token": top["edit_token"]}
+        ).status_code
+        == 204
+    )
+
+    set_attributes(page, "script[data-moderato-site]", {"data-moderato-sort": "newest"})
+    open_blog(page, blog_server)
+    tops = page.locator(".moderato-comments > .moderato-comment")
+    expect(tops).to_have_count(2)
+    expect(tops.first).to_contain_text("Top-level, newest.")
+    deleted = tops.nth(1)
+    expect(deleted.locator(":scope > article")).to_contain_text("This comment was deleted.")
+    expect(deleted.locator(":scope > article .moderato-author")).to_have_count(0)
+    # max_depth 1: the reply to the reply sits beside it, saying whom it answers.
+    replies = deleted.locator(":scope > .moderato-replies > .moderato-comment")
+    expect(replies).to_have_count(2)
+    # A flattened reply follows the comment it answers, whatever the sort order.
+    expect(replies.first).to_contain_text("A reply.")
+    expect(replies.nth(1)).to_contain_text("A reply to the reply.")
+    expect(replies.nth(1).locator(".moderato-replyto")).to_have_text("in reply to Bo")
+    expect(page.get_by_role("heading", name="3 comments")).to_be_visible()
+    screenshot(page, "blog-flattened-deleted")

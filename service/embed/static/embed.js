@@ -256,6 +256,7 @@
           remove.setAttribute("data-confirm", "");
           remove.textContent = t.confirmRemove;
           announce(t.confirmRemoveStatus);
+          setTimeout(function () { remove.removeAttribute("data-confirm"); remove.textContent = t.remove; }, 6000);
           return;
         }
         ownerCall("DELETE", mine, null, item).then(function (result) {
@@ -301,7 +302,10 @@
       var body = article.querySelector(".moderato-body");
       var actions = article.querySelector(":scope > .moderato-actions");
       var id = "moderato-edit-" + mine.id;
-      var area = el("textarea", { id: id, rows: "5", class: "moderato-edit" });
+      var area = el("textarea", {
+        id: id, rows: "5", class: "moderato-edit",
+        onkeydown: function (event) { if (event.key === "Escape") close(); }
+      });
       area.value = mine.text;
       var editor = el("div", { class: "moderato-field" }, el("label", { for: id, text: t.editLabel }), area,
         el("div", { class: "moderato-actions" },
