@@ -436,3 +436,36 @@ def test_deep_replies_flatten_sort_newest_and_deleted_parent(
     expect(replies.nth(1).locator(".moderato-replyto")).to_have_text("in reply to Bo")
     expect(page.get_by_role("heading", name="3 comments")).to_be_visible()
     screenshot(page, "blog-flattened-deleted")
+
+
+def test_first_paint_of_a_50_comment_thread_is_quick(
+    page: Page, app: Flask, blog_server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app.config.update(MODERATO_THRESHOLDS=PUBLISH_ALL, MODERATO_REQUIRE_FORM_TOKEN=False)
+    client = app.test_client()
+    for i in range(50):
+        fields = {
+            "post": f"{blog_server}/demo/",
+            "author": f"Reader {i}",
+            "body": f"Comment {i}: *markdown* and a [link](https://example.org/{i}).",
+        }
+        assert client.post("/api/v1/comments", json=fields).status_code == 201
+    # Time from navigation start until the 50th comment is in the page.
+    page.add_init_script(
+        """new MutationObserver((_, observer) => {
+             if (document.querySelectorAll('.moderato-comment').length >= 50) {
+               window.__painted = performance.now();
+               observer.disconnect();
+             }
+           }).observe(document, {childList: true, subtree: true});"""
+    )
+    page.goto(f"{blog_server}/demo/")
+    page.wait_for_function("window.__painted")
+    painted = page.evaluate("window.__painted")
+    loaded = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+    with capsys.disabled():
+        print(
+            f"\n50 comments painted {painted:.0f} ms after navigation "
+            f"(DOMContentLoaded at {loaded:.0f} ms)"
+        )
+    assert painted < 1500
