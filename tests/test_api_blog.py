@@ -88,6 +88,17 @@ def test_instance_wide_origins_and_the_services_own_pages_are_allowed(
         "Origin": "http://localhost"}).status_code == 201
 
 
+def test_origins_typed_with_a_trailing_slash_or_capitals_still_match(publish_all, client, app):
+    with app.app_context():
+        site = db.session.execute(select(Site)).scalar_one()
+        site.allowed_origins = [" HTTPS://Blog.Example.org/ "]
+        db.session.commit()
+    assert client.post("/api/v1/comments", json=comment(), headers={"Origin": BLOG}).status_code \
+        == 201
+    assert client.post("/api/v1/comments", json=comment(body="again"), headers={
+        "Origin": "https://blog.example.org.evil.example"}).status_code == 403
+
+
 def test_reading_from_a_foreign_origin_gets_no_cors_header(sites, client):
     response = client.get(f"/api/v1/comments?post={POST}&site=other", headers={"Origin": BLOG})
     assert response.status_code == 200 and "Access-Control-Allow-Origin" not in response.headers

@@ -54,14 +54,20 @@ RENDERED_CACHE_SIZE = 512
 
 # ---- Origins: which blogs may call the API from a browser ----
 
+def _listed(origin: str, origins: list[str] | None) -> bool:
+    # Owners type origins by hand: "https://blog.example.org/" means the same origin.
+    return any(origin == listed.strip().rstrip("/").lower() for listed in origins or [])
+
+
 def _origin_allowed(origin: str, site: Site | None) -> bool:
     """The service's own pages, instance-wide origins, then the site's (any site's if unknown)."""
-    if urlsplit(origin).netloc == request.host or origin in current_app.config[
-            "MODERATO_ALLOWED_ORIGINS"]:
+    origin = origin.lower()
+    if urlsplit(origin).netloc == request.host.lower() or _listed(
+            origin, current_app.config["MODERATO_ALLOWED_ORIGINS"]):
         return True
     if site is not None:
-        return origin in (site.allowed_origins or [])
-    return any(origin in (origins or [])
+        return _listed(origin, site.allowed_origins)
+    return any(_listed(origin, origins)
                for origins in db.session.execute(select(Site.allowed_origins)).scalars())
 
 
