@@ -358,6 +358,7 @@ def test_a_decision_already_taken_by_someone_else_is_not_recorded_twice(client, 
     response = act(client, comment_id, "approve", "pending")  # a stale page
     assert response.status_code == 302
     assert "already rejected" in client.get("/dashboard/").get_data(as_text=True)
+    assert ">Restore</button>" in client.get("/dashboard/?queue=rejected").get_data(as_text=True)
     assert status_of(app, comment_id) is Status.REJECTED
     with app.app_context():
         assert len(db.session.get(Comment, comment_id).transitions) == 2

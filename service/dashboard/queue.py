@@ -180,8 +180,9 @@ def page(flt: QueueFilter, scope: ColumnElement[bool], thresholds: Thresholds,
          size: int = PAGE_SIZE) -> Page:
     """One page of the queue `flt` asks for, within `scope` (the moderator's sites)."""
     margin = uncertainty(thresholds)
+    # Keys first, rows second: the sort then carries ids and margins, not whole comments.
     query: Select = (
-        select(Comment, margin).join(Comment.post).options(contains_eager(Comment.post))
+        select(Comment.id, margin).join(Comment.post)
         .where(scope, *filter_conditions(flt)).limit(size + 1)
     )
     key: ColumnElement = margin if flt.sort is Sort.UNCERTAIN else Comment.created_at
@@ -193,10 +194,13 @@ def page(flt: QueueFilter, scope: ColumnElement[bool], thresholds: Thresholds,
         else:
             query = query.where(or_(key > value, and_(key == value, Comment.id > last_id)))
     order = (key.desc(), Comment.id.desc()) if descending else (key.asc(), Comment.id.asc())
-    results = db.session.execute(query.order_by(*order)).all()
-    rows = [Row(comment, float(m)) for comment, m in results[:size]]
+    keys = db.session.execute(query.order_by(*order)).all()
+    comments = {c.id: c for c in db.session.execute(
+        select(Comment).join(Comment.post).options(contains_eager(Comment.post))
+        .where(Comment.id.in_([comment_id for comment_id, _ in keys[:size]]))).scalars()}
+    rows = [Row(comments[comment_id], float(m)) for comment_id, m in keys[:size]]
     next_after = None
-    if len(results) > size:
+    if len(keys) > size:
         last = rows[-1]
         value = repr(last.uncertainty) if flt.sort is Sort.UNCERTAIN else \
             last.comment.created_at.isoformat()
