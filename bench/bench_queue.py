@@ -4,9 +4,9 @@
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench]
 
 Fills a fresh database (SQLite in a temporary folder unless --database-url names one, whose
-tables are dropped and recreated, and left filled afterwards), signs in as a moderator assigned to one of two sites, and
-times the Flask test client on each view: the whole request, rendering included. Seeded, so the
-same command fills the same rows. Prints figures; it is not a test.
+tables are dropped, recreated and left filled afterwards), signs in as a moderator assigned to
+one of two sites, and times the Flask test client on each view: the whole request, rendering
+included. Seeded, so the same command fills the same rows. Prints figures; it is not a test.
 """
 
 from __future__ import annotations

@@ -579,6 +579,21 @@ def test_bad_bans_are_refused_with_a_message(client, app, mod, fields, message):
         assert db.session.execute(select(func.count()).select_from(Ban)).scalar_one() == 0
 
 
+def test_an_admin_ban_on_all_sites_applies_to_every_site(client, app, admin, model):
+    add_site(app, "other")
+    sign_in(client, "root")
+    client.post("/dashboard/rules/bans", data={
+        "kind": "website_domain", "value": "https://casino.example/", "site": "0",
+        "csrf_token": token(client, "/dashboard/rules/")})
+    page = client.get("/dashboard/rules/").get_data(as_text=True)
+    assert re.search(r"<code>casino.example</code></td>\s*<td>all sites</td>", page)
+    assert post_comment(client, site="other", url="https://www.casino.example/x").status_code == 202
+    assert post_comment(client, site="other", url="https://fine.example/").status_code == 201
+    with app.app_context():
+        ban = db.session.execute(select(Ban)).scalar_one()
+        assert ban.site_id is None
+
+
 def test_a_moderator_cannot_ban_on_a_site_not_assigned(client, app, mod):
     other = add_site(app, "other")
     sign_in(client)

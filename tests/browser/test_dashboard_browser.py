@@ -100,7 +100,8 @@ def test_bulk_reject_a_selection(app, signed_in: Page):
     assert statuses(app, ids) == [Status.REJECTED, Status.PENDING, Status.REJECTED]
     page.get_by_role("link", name="Statistics").click()
     expect(page.locator("[data-new-labels]")).to_have_text("2")
-    expect(page.get_by_role("img", name="Comments per day by current state, last 30 days")).to_be_visible()
+    chart = page.get_by_role("img", name="Comments per day by current state, last 30 days")
+    expect(chart).to_be_visible()
     snap(page, "stats")
 
 
@@ -118,6 +119,11 @@ def test_ban_an_author_from_their_comment(app, signed_in: Page):
     expect(page.get_by_role("status")).to_contain_text("Banned email domain spam.example.")
     expect(page.get_by_role("cell", name="spam.example", exact=True)).to_be_visible()
     snap(page, "rules")
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_label("What").select_option("create_ban")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("cell", name="email_domain spam.example")).to_be_visible()
+    snap(page, "audit")
     with app.app_context():
         ban = db.session.execute(select(Ban)).scalar_one()
         assert (ban.kind, ban.value, ban.reason) == (
