@@ -140,6 +140,9 @@ def test_phone_width_shows_everything_without_sideways_scrolling(app, signed_in:
     expect(approve).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     snap(page, "phone-queue")
+    page.emulate_media(color_scheme="dark")
+    expect(page.locator("body")).to_have_css("background-color", "rgb(13, 17, 23)")
+    snap(page, "phone-queue-dark")
     page.goto(page.url.split("/dashboard/")[0] + "/dashboard/stats")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     snap(page, "phone-stats")
