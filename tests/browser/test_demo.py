@@ -229,12 +229,14 @@ def test_rate_limit_and_network_failure_keep_the_text(
     open_demo(page, live_server)
     stub_api(page, "POST", 429, {"error": "rate_limited", "message": "429 Too Many Requests"})
     fill_and_post(page, "Ana", "Posting quickly.")
-    expect(page.get_by_text("You are posting too fast")).to_be_visible()
+    expect(page.locator("#moderato-form-error")).to_contain_text("You are posting too fast")
 
     page.unroute_all()
     stub_api(page, "POST", 0)
     page.get_by_role("button", name="Post comment").click()
-    expect(page.get_by_text("Could not reach the comment server")).to_be_visible()
+    expect(page.locator("#moderato-form-error")).to_contain_text(
+        "Could not reach the comment server"
+    )
     expect(page.get_by_role("status")).to_have_text(re.compile("Could not reach"))
     expect(page.get_by_label("Comment (required)", exact=True)).to_have_value("Posting quickly.")
     expect(page.get_by_role("button", name="Post comment")).to_be_enabled()
