@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -18,7 +20,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, instance_path=_instance_path())
     config.load(app, test_config)
     app.json.sort_keys = False  # keep fields in schema order: easier for people to read
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if proxies := int(app.config["MODERATO_PROXIES"]):
+        # Behind nginx or a load balancer: rate limits and address hashes need the client's
+        # address, not the proxy's; trust exactly as many forwarding hops as configured.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     db.init_app(app)
     with app.app_context():
@@ -41,8 +49,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _instance_path() -> str | None:
-    import os
-
     path = os.environ.get("MODERATO_INSTANCE_PATH")
     return os.path.abspath(path) if path else None
 

@@ -23,6 +23,7 @@ from service.extensions import db
 from service.models import User
 from service.moderation import Label
 
+
 def _create_user(username: str, password: str, *, admin: bool) -> User:
     user = User(username=username, is_admin=admin)
     user.set_password(password)
@@ -51,8 +52,13 @@ def init_command() -> None:
 
 @click.command("create-moderator")
 @click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Asked for when omitted.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when omitted.",
+)
 @click.option("--admin", is_flag=True, help="Also allow managing sites, accounts and settings.")
 @with_appcontext
 def create_moderator_command(username: str, password: str, admin: bool) -> None:
@@ -73,21 +79,38 @@ def serve_command(bind: str, workers: int) -> None:
     base = f"http://{bind}"
     click.echo(f"Demo post:  {base}/demo/")
     click.echo(f"Dashboard:  {base}/dashboard/")
-    argv = [sys.executable, "-m", "gunicorn", "--bind", bind, "--workers", str(workers),
-            "--no-control-socket", "--access-logfile", "-", "service:create_app()"]
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--no-control-socket",
+        "--access-logfile",
+        "-",
+        "service:create_app()",
+    ]
     click.echo("$ " + shlex.join(argv[1:]))
     sys.stdout.flush()
     os.execv(sys.executable, argv)
 
 
 @click.command("retrain")
-@click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the models live (default: MODERATO_MODELS_DIR or ./models).")
+@click.option(
+    "--models-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the models live (default: MODERATO_MODELS_DIR or ./models).",
+)
 @click.option("--force", is_flag=True, help="Promote even if the new model evaluates worse.")
 @with_appcontext
 def retrain_command(models_dir: Path | None, force: bool) -> None:
     """Learn this site's standards from the moderators' decisions and promote the result."""
-    models_dir = models_dir or Path(current_app.config["MODERATO_MODELS_DIR"] or default_models_dir())
+    models_dir = models_dir or Path(
+        current_app.config["MODERATO_MODELS_DIR"] or default_models_dir()
+    )
     labelled = moderator_labels()
     click.echo(f"{len(labelled)} comments decided by moderators.")
     samples = [sample_of(comment) for comment, _ in labelled]

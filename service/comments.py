@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -26,7 +25,6 @@ from service.rendering import render
 from service.schemas import CommentIn
 from service.scoring import Scorer, Verdict
 
-
 DEFAULT_SITE = "default"
 
 
@@ -44,8 +42,13 @@ def find_post(site: Site, url: str) -> Post | None:
     ).scalar_one_or_none()
 
 
-def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds,
-                   address_hash: str | None = None, edit_token_hash: str | None = None) -> Comment:
+def create_comment(
+    data: CommentIn,
+    scorer: Scorer,
+    thresholds: Thresholds,
+    address_hash: str | None = None,
+    edit_token_hash: str | None = None,
+) -> Comment:
     """Validate the thread, score the comment, store it with its first transition, commit.
 
     `thresholds` are the instance-wide defaults; the site may override each of them.
@@ -87,58 +90,57 @@ def create_comment(data: CommentIn, scorer: Scorer, thresholds: Thresholds,
     )
     db.session.add(comment)
     db.session.flush()
-    db.session.add(Transition(comment_id=comment.id, from_status=None, to_status=comment.status,
-                              action=None, actor_id=None, reason=comment.reason))
+    db.session.add(
+        Transition(
+            comment_id=comment.id,
+            from_status=None,
+            to_status=comment.status,
+            action=None,
+            actor_id=None,
+            reason=comment.reason,
+        )
+    )
     db.session.commit()
     return comment
 
 
-def _judge(sample: Sample, site: Site, post: Post, scorer: Scorer, thresholds: Thresholds,
-           address_hash: str | None) -> tuple[Verdict, rules.Ruling, Decision]:
+def _judge(
+    sample: Sample,
+    site: Site,
+    post: Post,
+    scorer: Scorer,
+    thresholds: Thresholds,
+    address_hash: str | None,
+) -> tuple[Verdict, rules.Ruling, Decision]:
     """Score a text, then apply the moderators' rules and the site's and post's settings."""
     verdict = scorer.judge(sample, site.thresholds(thresholds))
-    bans = db.session.execute(
-        select(Ban).where(or_(Ban.site_id.is_(None), Ban.site_id == site.id))).scalars().all()
-    ruling = rules.evaluate(verdict.decision, rules.Author(sample.email or None, sample.url or None,
-                                                           address_hash),
-                            sample.text, bans, site.banned_words, site.suspect_words, utcnow())
+    bans = (
+        db.session.execute(select(Ban).where(or_(Ban.site_id.is_(None), Ban.site_id == site.id)))
+        .scalars()
+        .all()
+    )
+    ruling = rules.evaluate(
+        verdict.decision,
+        rules.Author(sample.email or None, sample.url or None, address_hash),
+        sample.text,
+        bans,
+        site.banned_words,
+        site.suspect_words,
+        utcnow(),
+    )
     decision = ruling.decision
     if decision.status is Status.PUBLISHED and (site.require_moderation or post.require_moderation):
         decision = Decision(Status.PENDING, "held: every comment here is moderated first")
     return verdict, ruling, decision
 
 
-def published_thread(site: Site, post_url: str) -> list[Comment]:
-    """The post's published comments, depth first: each reply follows its parent, oldest first.
-
-    A reply whose parent is no longer published is listed as a top-level comment.
-    """
-    rows = db.session.execute(
-        select(Comment)
-        .join(Post)
-        .where(Post.site_id == site.id, Post.url == post_url, Comment.status == Status.PUBLISHED)
-        .order_by(Comment.created_at, Comment.id)
-    ).scalars().all()
-    ids = {c.id for c in rows}
-    children: dict[int | None, list[Comment]] = defaultdict(list)
-    for comment in rows:
-        children[comment.parent_id if comment.parent_id in ids else None].append(comment)
-
-    ordered: list[Comment] = []
-    stack = list(reversed(children[None]))
-    while stack:
-        comment = stack.pop()
-        ordered.append(comment)
-        stack.extend(reversed(children[comment.id]))
-    return ordered
-
-
 class ConflictError(Exception):
-    """The comment changed since the moderator saw it, or the action is not allowed from its state."""
+    """The comment changed since the moderator saw it, or the action is not allowed now."""
 
 
-def moderate(comment: Comment, action: Action, actor: User, *, expected: Status | None = None,
-             note: str = "") -> Transition:
+def moderate(
+    comment: Comment, action: Action, actor: User, *, expected: Status | None = None, note: str = ""
+) -> Transition:
     """Apply a moderator's action and record who did what, when, from which state to which.
 
     `expected` is the state the moderator saw; if another moderator decided first, the action is
@@ -155,8 +157,14 @@ def moderate(comment: Comment, action: Action, actor: User, *, expected: Status 
     except ValueError as exc:
         raise ConflictError(str(exc)) from None
     reason = note or f"{action.value} by {actor.username}"
-    transition = Transition(comment_id=comment.id, from_status=comment.status, to_status=new_status,
-                            action=action, actor_id=actor.id, reason=reason)
+    transition = Transition(
+        comment_id=comment.id,
+        from_status=comment.status,
+        to_status=new_status,
+        action=action,
+        actor_id=actor.id,
+        reason=reason,
+    )
     comment.status = new_status
     comment.reason = reason
     comment.updated_at = utcnow()
@@ -180,29 +188,12 @@ def moderator_labels() -> list[tuple[Comment, Label]]:
 
 
 def sample_of(comment: Comment) -> Sample:
-    return Sample(text=comment.body, author=comment.author, email=comment.email or "",
-                  url=comment.website or "")
-
-
-def count_by_status(statuses: Sequence[Status]) -> dict[Status, int]:
-    counts = dict(
-        db.session.execute(
-            select(Comment.status, func.count()).where(Comment.status.in_(statuses))
-            .group_by(Comment.status)
-        ).all()
+    return Sample(
+        text=comment.body,
+        author=comment.author,
+        email=comment.email or "",
+        url=comment.website or "",
     )
-    return {status: counts.get(status, 0) for status in statuses}
-
-
-# ---- What authors do to their own comments, and what readers' pages ask for ----
-
-def published_comments(site: Site, post_url: str) -> list[Comment]:
-    """The post's published comments, including deleted ones that hold replies, oldest first."""
-    return list(db.session.execute(
-        select(Comment).join(Post)
-        .where(Post.site_id == site.id, Post.url == post_url, Comment.status == Status.PUBLISHED)
-        .order_by(Comment.created_at, Comment.id)
-    ).scalars().all())
 
 
 def post_version(site: Site, post_url: str) -> tuple[int, int, datetime | None]:
@@ -212,7 +203,8 @@ def post_version(site: Site, post_url: str) -> tuple[int, int, datetime | None]:
     """
     count, last_id, last_update = db.session.execute(
         select(func.count(Comment.id), func.max(Comment.id), func.max(Comment.updated_at))
-        .join(Post).where(Post.site_id == site.id, Post.url == post_url)
+        .join(Post)
+        .where(Post.site_id == site.id, Post.url == post_url)
     ).one()
     return count, last_id or 0, last_update
 
@@ -220,9 +212,14 @@ def post_version(site: Site, post_url: str) -> tuple[int, int, datetime | None]:
 def count_published(site: Site, post_urls: Sequence[str]) -> dict[str, int]:
     """Published, undeleted comments per post URL; 0 for posts without any."""
     rows = db.session.execute(
-        select(Post.url, func.count(Comment.id)).join(Comment)
-        .where(Post.site_id == site.id, Post.url.in_(post_urls),
-               Comment.status == Status.PUBLISHED, Comment.deleted_at.is_(None))
+        select(Post.url, func.count(Comment.id))
+        .join(Comment)
+        .where(
+            Post.site_id == site.id,
+            Post.url.in_(post_urls),
+            Comment.status == Status.PUBLISHED,
+            Comment.deleted_at.is_(None),
+        )
         .group_by(Post.url)
     ).all()
     found = dict(rows)
@@ -231,10 +228,15 @@ def count_published(site: Site, post_urls: Sequence[str]) -> dict[str, int]:
 
 def recent_bodies(site: Site, post_url: str, since: datetime) -> list[str]:
     """Bodies posted on the post since `since`, in any state: for duplicate detection."""
-    return list(db.session.execute(
-        select(Comment.body).join(Post)
-        .where(Post.site_id == site.id, Post.url == post_url, Comment.created_at >= since)
-    ).scalars().all())
+    return list(
+        db.session.execute(
+            select(Comment.body)
+            .join(Post)
+            .where(Post.site_id == site.id, Post.url == post_url, Comment.created_at >= since)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def editable_until(comment: Comment) -> datetime:
@@ -247,17 +249,25 @@ def edit_comment(comment: Comment, body: str, scorer: Scorer, thresholds: Thresh
     A published comment whose new text the model or rules would hold goes back to pending.
     """
     post, site = comment.post, comment.post.site
-    sample = Sample(text=body, author=comment.author, email=comment.email or "",
-                    url=comment.website or "")
+    sample = Sample(
+        text=body, author=comment.author, email=comment.email or "", url=comment.website or ""
+    )
     verdict, ruling, decision = _judge(sample, site, post, scorer, thresholds, comment.address_hash)
     comment.body, comment.body_html = body, render(body)
     comment.spam_score, comment.abuse_score = verdict.spam, verdict.abuse
     comment.model_version, comment.edited_at = verdict.model_version, utcnow()
     if rules.SEVERITY[decision.status] > rules.SEVERITY[comment.status]:
         reason = f"after edit: {decision.reason}"
-        db.session.add(Transition(comment_id=comment.id, from_status=comment.status,
-                                  to_status=decision.status, action=None, actor_id=None,
-                                  reason=reason))
+        db.session.add(
+            Transition(
+                comment_id=comment.id,
+                from_status=comment.status,
+                to_status=decision.status,
+                action=None,
+                actor_id=None,
+                reason=reason,
+            )
+        )
         comment.status, comment.reason, comment.rule = decision.status, reason, ruling.rule
     db.session.commit()
     return comment
@@ -268,9 +278,12 @@ def delete_comment(comment: Comment) -> bool:
 
     Returns True when the row was kept (emptied), False when it was removed.
     """
-    has_replies = db.session.execute(
-        select(func.count()).select_from(Comment).where(Comment.parent_id == comment.id)
-    ).scalar_one() > 0
+    has_replies = (
+        db.session.execute(
+            select(func.count()).select_from(Comment).where(Comment.parent_id == comment.id)
+        ).scalar_one()
+        > 0
+    )
     if has_replies:
         comment.body = comment.body_html = ""
         comment.author, comment.email, comment.website = "", None, None

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "MODERATO_THREAD_MAX_AGE": 15,  # seconds browsers may reuse a thread before revalidating
     "MODERATO_MODELS_DIR": None,
     "MODERATO_LOAD_MODEL": True,
+    "MODERATO_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-* headers are trusted
     "MODERATO_SECURE_COOKIES": False,  # true when served over https: cookies never sent in clear
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -89,10 +90,10 @@ def _thresholds(config: dict[str, Any]) -> Thresholds:
 
 
 def normalize_database_url(url: str) -> str:
-    """Accept the common `postgres://` and `postgresql://` spellings and use the psycopg 3 driver."""
+    """Accept `postgres://` and `postgresql://` spellings; use the psycopg 3 driver."""
     for scheme in ("postgres://", "postgresql://"):
         if url.startswith(scheme):
-            return "postgresql+psycopg://" + url[len(scheme):]
+            return "postgresql+psycopg://" + url[len(scheme) :]
     return url
 
 

@@ -57,8 +57,9 @@ def handle_http(exc: HTTPException) -> tuple[Response | str, int]:
     if _wants_json():
         message = exc.description or exc.name
         return APIError(status, exc.name.lower().replace(" ", "_"), message).to_response()
-    return render_template("error.html", status=status, title=exc.name,
-                           message=exc.description), status
+    return render_template(
+        "error.html", status=status, title=exc.name, message=exc.description
+    ), status
 
 
 def handle_unexpected(exc: Exception) -> tuple[Response | str, int]:

@@ -97,7 +97,7 @@ class Thresholds:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object], prefix: str = "") -> Thresholds:
-        """Build from `values`, reading keys like `{prefix}SPAM_HOLD`; missing keys keep defaults."""
+        """Build from keys like `{prefix}SPAM_HOLD` in `values`; missing keys keep defaults."""
         defaults = cls()
         kwargs: dict[str, float] = {}
         for name in ("spam_hold", "spam_block", "abuse_hold", "abuse_block"):
@@ -113,7 +113,7 @@ class Thresholds:
 
     @classmethod
     def from_env(cls) -> Thresholds:
-        """Read MODERATO_SPAM_HOLD, MODERATO_SPAM_BLOCK, MODERATO_ABUSE_HOLD, MODERATO_ABUSE_BLOCK."""
+        """Read MODERATO_SPAM_HOLD, _SPAM_BLOCK, _ABUSE_HOLD and _ABUSE_BLOCK."""
         return cls.from_mapping(os.environ, prefix="MODERATO_")
 
 
@@ -129,7 +129,9 @@ MODEL_UNAVAILABLE = "held: the classifier is unavailable"
 def decide(spam: float, abuse: float, thresholds: Thresholds) -> Decision:
     """Turn the model's two probabilities into the comment's first state and its reason."""
     if spam >= thresholds.spam_block:
-        return Decision(Status.BLOCKED, f"blocked as spam (score {spam:.2f} >= {thresholds.spam_block})")
+        return Decision(
+            Status.BLOCKED, f"blocked as spam (score {spam:.2f} >= {thresholds.spam_block})"
+        )
     if abuse >= thresholds.abuse_block:
         return Decision(
             Status.BLOCKED, f"blocked as abuse (score {abuse:.2f} >= {thresholds.abuse_block})"

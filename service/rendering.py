@@ -8,7 +8,18 @@ import nh3
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "a", "code", "pre", "blockquote", "ul", "ol", "li", "del",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "del",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 LINK_REL = "nofollow ugc noopener"
@@ -16,11 +27,23 @@ LINK_REL = "nofollow ugc noopener"
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    # Start from nothing and enable only what comments need: no headings, images, tables or raw HTML.
+    # Start from nothing and enable only what comments need:
+    # no headings, images, tables or raw HTML.
     md = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True, "typographer": False})
     md.enable(
-        ["emphasis", "link", "backticks", "fence", "code", "blockquote", "list", "newline",
-         "escape", "strikethrough", "autolink"]
+        [
+            "emphasis",
+            "link",
+            "backticks",
+            "fence",
+            "code",
+            "blockquote",
+            "list",
+            "newline",
+            "escape",
+            "strikethrough",
+            "autolink",
+        ]
     )
     return md
 

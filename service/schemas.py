@@ -50,7 +50,8 @@ class CommentIn(BaseModel):
     parent: int | None = Field(None, gt=0, description="Id of the comment this one replies to.")
     homepage: str = Field("", max_length=500, description="Leave empty: a field people never see.")
     form_token: str | None = Field(
-        None, max_length=500, description="From GET /api/v1/form-token when the form appeared.")
+        None, max_length=500, description="From GET /api/v1/form-token when the form appeared."
+    )
 
     @field_validator("post")
     @classmethod
@@ -117,8 +118,10 @@ class CommentOut(BaseModel):
     edited: datetime | None = Field(None, description="When its author last edited it.")
     deleted: bool = Field(False, description="Deleted by its author; kept for its replies.")
     reply_to: str | None = Field(
-        None, description="Author replied to, when the reply sits higher than its parent because "
-                          "the thread is deeper than the site's max depth.")
+        None,
+        description="Author replied to, when the reply sits higher than its parent because "
+        "the thread is deeper than the site's max depth.",
+    )
     status: Literal[Status.PUBLISHED] = Status.PUBLISHED
 
 
@@ -166,7 +169,8 @@ class CountsQuery(BaseModel):
 
     site: str = Field("default", max_length=64)
     post: list[Annotated[str, StringConstraints(min_length=1, max_length=2000)]] = Field(
-        min_length=1, max_length=100, description="Post URLs, repeated: ?post=a&post=b.")
+        min_length=1, max_length=100, description="Post URLs, repeated: ?post=a&post=b."
+    )
 
 
 class CountsOut(BaseModel):

@@ -57,8 +57,11 @@ def init_app(app: Flask) -> None:
         scorer = Scorer(load_current(models_dir))
         log.info("loaded model %s from %s", scorer.version, models_dir)
     except ModelError as exc:
-        log.error("no usable model in %s (%s): every comment will be held for a moderator",
-                  models_dir, exc)
+        log.error(
+            "no usable model in %s (%s): every comment will be held for a moderator",
+            models_dir,
+            exc,
+        )
         scorer = Scorer(None, str(exc))
     app.extensions[EXTENSION_KEY] = scorer
 

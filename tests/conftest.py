@@ -57,8 +57,9 @@ def app_config(tmp_path: Path, database_url: str | None) -> dict[str, object]:
 
 
 @pytest.fixture
-def app(app_config: dict[str, object], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app(
+    app_config: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
     monkeypatch.setenv("MODERATO_INSTANCE_PATH", str(tmp_path / "instance"))
     app = create_app(app_config)
     with app.app_context():

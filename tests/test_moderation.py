@@ -39,8 +39,9 @@ def test_thresholds_refuse_hold_above_block():
 
 
 def test_thresholds_from_mapping_reads_prefixed_numbers_and_keeps_defaults():
-    t = Thresholds.from_mapping({"MODERATO_SPAM_BLOCK": "0.97", "MODERATO_ABUSE_HOLD": 0.3},
-                                prefix="MODERATO_")
+    t = Thresholds.from_mapping(
+        {"MODERATO_SPAM_BLOCK": "0.97", "MODERATO_ABUSE_HOLD": 0.3}, prefix="MODERATO_"
+    )
     assert (t.spam_hold, t.spam_block, t.abuse_hold) == (Thresholds().spam_hold, 0.97, 0.3)
     with pytest.raises(ValueError, match="MODERATO_SPAM_HOLD must be a number"):
         Thresholds.from_mapping({"MODERATO_SPAM_HOLD": "high"}, prefix="MODERATO_")
@@ -57,5 +58,8 @@ def test_transitions_allowed_and_refused():
 
 
 def test_every_action_teaches_a_label():
-    assert ACTION_LABEL == {Action.APPROVE: Label.HAM, Action.REJECT: Label.ABUSE,
-                            Action.SPAM: Label.SPAM}
+    assert ACTION_LABEL == {
+        Action.APPROVE: Label.HAM,
+        Action.REJECT: Label.ABUSE,
+        Action.SPAM: Label.SPAM,
+    }

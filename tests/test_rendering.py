@@ -10,8 +10,13 @@ from service.rendering import ALLOWED_TAGS, render
 
 def test_markdown_subset_renders():
     html = render("*em* **strong** `code`\n\n> quoted\n\n- one\n- two")
-    for fragment in ("<em>em</em>", "<strong>strong</strong>", "<code>code</code>",
-                     "<blockquote>", "<li>one</li>"):
+    for fragment in (
+        "<em>em</em>",
+        "<strong>strong</strong>",
+        "<code>code</code>",
+        "<blockquote>",
+        "<li>one</li>",
+    ):
         assert fragment in html
 
 

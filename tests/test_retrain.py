@@ -1,4 +1,4 @@
-"""The whole loop: comments arrive, moderators decide, `moderato retrain` learns, the app reloads."""
+"""The whole loop: comments arrive, moderators decide, retrain learns, the app reloads."""
 
 from __future__ import annotations
 
@@ -22,22 +22,33 @@ POST = "https://blog.example.org/2026/11/tram-line.html"
 HOLD_ALL = Thresholds(spam_hold=0.0, spam_block=1.0, abuse_hold=0.0, abuse_block=1.0)
 
 CIVIL = [
-    "Will the tram run on Sundays?", "The bridge photos are lovely.",
-    "I think the budget is too optimistic, honestly.", "Thanks for the clear summary.",
-    "Could the council publish the traffic study?", "My kids take the bus, this would help.",
+    "Will the tram run on Sundays?",
+    "The bridge photos are lovely.",
+    "I think the budget is too optimistic, honestly.",
+    "Thanks for the clear summary.",
+    "Could the council publish the traffic study?",
+    "My kids take the bus, this would help.",
     "I oppose the route through the old town, it is too narrow.",
-    "Good article, but the map is outdated.", "Is there a plan for bicycles on board?",
+    "Good article, but the map is outdated.",
+    "Is there a plan for bicycles on board?",
     "We had a tram here until 1962, my grandfather drove it.",
-    "The noise concerns are real, look at other cities.", "Who pays for the maintenance?",
-    "I changed my mind after reading this.", "Great turnout at the meeting yesterday.",
-    "Please fix the typo in the second paragraph.", "Finally some good news for commuters.",
+    "The noise concerns are real, look at other cities.",
+    "Who pays for the maintenance?",
+    "I changed my mind after reading this.",
+    "Great turnout at the meeting yesterday.",
+    "Please fix the typo in the second paragraph.",
+    "Finally some good news for commuters.",
 ]
 # This blog's moderators reject this put-down, which a general model lets through.
 PUT_DOWN = [
-    "go touch grass, keyboard warrior", "lol go touch grass, keyboard warrior",
-    "Nobody asked. Go touch grass, keyboard warrior.", "go touch grass, keyboard warrior!!",
-    "ok keyboard warrior, go touch grass", "again? go touch grass, keyboard warrior",
-    "go touch grass keyboard warrior, seriously", "Typical keyboard warrior. Go touch grass.",
+    "go touch grass, keyboard warrior",
+    "lol go touch grass, keyboard warrior",
+    "Nobody asked. Go touch grass, keyboard warrior.",
+    "go touch grass, keyboard warrior!!",
+    "ok keyboard warrior, go touch grass",
+    "again? go touch grass, keyboard warrior",
+    "go touch grass keyboard warrior, seriously",
+    "Typical keyboard warrior. Go touch grass.",
 ]
 
 
@@ -50,11 +61,12 @@ def models_copy(app_config, tmp_path: Path) -> Path:
 
 
 def decide_all(client, app, moderator: User) -> None:
-    """Post every comment (all held), then a moderator approves the civil ones and rejects the rest."""
+    """Post every comment (all held); a moderator approves the civil ones, rejects the rest."""
     app.config["MODERATO_THRESHOLDS"] = HOLD_ALL
     for body, author in [(b, "Ana") for b in CIVIL] + [(b, "Troll") for b in PUT_DOWN]:
-        response = client.post("/api/v1/comments", json={"post": POST, "author": author,
-                                                         "body": body})
+        response = client.post(
+            "/api/v1/comments", json={"post": POST, "author": author, "body": body}
+        )
         assert response.status_code == 202
     with app.app_context():
         actor = db.session.get(User, moderator.id)
@@ -81,23 +93,27 @@ def test_retrain_learns_the_decisions_and_the_next_start_uses_it(
     meta = json.loads((models_copy / f"moderato-{after}.json").read_text())
     assert meta["parent"] == before
 
-    restarted = create_app(app_config)  # "the service uses the newest promoted model on its next start"
+    restarted = create_app(
+        app_config
+    )  # "the service uses the newest promoted model on its next start"
     with restarted.app_context():
         scorer = get_scorer()
         assert scorer.version == after
         assert scorer.classifier.score([Sample(text=probe)])[0].abuse > old + 0.2
 
 
-def test_retrain_with_too_few_decisions_changes_nothing(models_copy, client, app, runner,
-                                                        moderator):
+def test_retrain_with_too_few_decisions_changes_nothing(
+    models_copy, client, app, runner, moderator
+):
     before = (models_copy / "current.json").read_text()
     app.config["MODERATO_THRESHOLDS"] = HOLD_ALL
     client.post("/api/v1/comments", json={"post": POST, "author": "Ana", "body": "Nice!"})
     with app.app_context():
-        moderate(db.session.execute(select(Comment)).scalar_one(), Action.APPROVE,
-                 db.session.get(User, moderator.id))
+        moderate(
+            db.session.execute(select(Comment)).scalar_one(),
+            Action.APPROVE,
+            db.session.get(User, moderator.id),
+        )
     result = runner.invoke(args=["retrain"])
     assert result.exit_code != 0 and "not retrained" in result.output
     assert (models_copy / "current.json").read_text() == before
-
-

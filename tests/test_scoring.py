@@ -21,13 +21,18 @@ def no_model(app_config, tmp_path):
 
 
 def test_missing_model_holds_every_comment_and_says_so(no_model, client, app):
-    response = client.post("/api/v1/comments",
-                           json={"post": POST, "author": "Ana", "body": "Lovely photos!"})
+    response = client.post(
+        "/api/v1/comments", json={"post": POST, "author": "Ana", "body": "Lovely photos!"}
+    )
     assert response.status_code == 202
     with app.app_context():
         c = db.session.execute(select(Comment)).scalar_one()
         assert (c.status, c.reason, c.spam_score, c.model_version) == (
-            Status.PENDING, MODEL_UNAVAILABLE, None, None)
+            Status.PENDING,
+            MODEL_UNAVAILABLE,
+            None,
+            None,
+        )
     health = client.get("/healthz")
     assert health.status_code == 200
     body = health.get_json()

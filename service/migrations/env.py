@@ -6,15 +6,20 @@ from flask import current_app
 config = context.config
 db = current_app.extensions["migrate"].db
 engine = db.engine
-config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False)
-                       .replace("%", "%%"))
+config.set_main_option(
+    "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
+)
 configure_args = current_app.extensions["migrate"].configure_args
 
 
 def run_migrations_offline() -> None:
     """Emit SQL to stdout (`flask db upgrade --sql`) without a database connection."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=db.metadata, literal_binds=True, **configure_args)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=db.metadata,
+        literal_binds=True,
+        **configure_args,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
@@ -25,8 +30,12 @@ def run_migrations_online() -> None:
             directives[:] = []
 
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=db.metadata,
-                          process_revision_directives=skip_empty, **configure_args)
+        context.configure(
+            connection=connection,
+            target_metadata=db.metadata,
+            process_revision_directives=skip_empty,
+            **configure_args,
+        )
         with context.begin_transaction():
             context.run_migrations()
 
