@@ -182,6 +182,16 @@ def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
                 "blocked": round(float(np.mean(status[pos] == Status.BLOCKED)), 4),
             }
         report[lang] = block
+    blocked = np.flatnonzero((labels == "ham") & (status == Status.BLOCKED))
+    report["blocked_ham"] = [
+        {
+            "text": seed.texts[i][:160],
+            "kind": kinds[i],
+            "spam": round(float(probs[i, 0]), 3),
+            "abuse": round(float(probs[i, 1]), 3),
+        }
+        for i in blocked
+    ]
     return report
 
 

@@ -48,7 +48,7 @@ _CORPUS_ARTIFACTS = (
     ("USER", re.compile(r"@USER\b")),
     ("URL", re.compile(r"(?<![\w/])URL\b")),
     ("RT", re.compile(r"\bRT\b:?(?=\s*@)")),
-    ("&#", re.compile(r"&#\d+;")),
+    ("&#", re.compile(r"&#[xX]?[0-9a-fA-F]+;")),
 )
 _CONTROL = re.compile(
     "[\x01-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\ud800-\udfff]"
@@ -83,6 +83,14 @@ def normalize_many(texts: Sequence[object]) -> list[str]:
     The whole batch is joined and goes through each regular expression once: per-call
     overhead, not the regexes, dominates for short comments.
     """
+    out = _normalize_joined(texts)
+    if len(out) != len(texts):
+        # A text that still produced a separator: redo the batch one text at a time.
+        out = [(one[0] if len(one := _normalize_joined([t])) == 1 else "") for t in texts]
+    return out
+
+
+def _normalize_joined(texts: Sequence[object]) -> list[str]:
     if not texts:
         return []
     joined = _SEP.join(_as_str(t)[:MAX_RAW_CHARS].replace(_SEP, " ") for t in texts)
@@ -100,16 +108,12 @@ def normalize_many(texts: Sequence[object]) -> list[str]:
     joined = _REPEATS.sub(r"\1\1", joined)
     joined = _NUMBER.sub(_number_placeholder, joined)
     joined = _SPACES.sub(" ", joined)
-    out = [t.strip()[:MAX_CHARS] for t in joined.split(_SEP)]
-    if len(out) != len(texts):  # html.unescape("&#0;") could in theory forge a separator
-        return [normalize(t) for t in texts]
-    return out
+    return [t.strip()[:MAX_CHARS] for t in joined.split(_SEP)]
 
 
 def normalize(text: object) -> str:
     """Normalize one text (see `normalize_many`)."""
-    (out,) = normalize_many([_as_str(text).replace("&#0", "&#\u200b0")])
-    return out
+    return normalize_many([text])[0]
 
 
 def _as_str(text: object) -> str:

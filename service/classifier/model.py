@@ -11,6 +11,7 @@ import json
 import math
 import os
 import platform
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -188,25 +189,45 @@ class Classifier:
         probs = self.predict_proba(samples)
         return [Scores(float(p[0]), float(p[1])) for p in probs]
 
-    def _explain(self, sample: Sample, top: int = 5) -> Scores:
+    def _explain(self, sample: Sample, top: int = 6) -> Scores:
+        """Scores plus the words that moved each logit most (calibrated logit units).
+
+        Each character n-gram's weight is shared among the words it overlaps, so a moderator
+        reads "idiot +2.1" rather than a list of fragments.
+        """
         hashed = self._hash([sample], spans=True)
         (z,) = self._logits(hashed)
         p = self.calibrate(z)
         buckets = hashed.bucket
         norm = math.sqrt(float(self._idf_sq[buckets].sum(dtype=np.float64))) or 1.0
         contrib = self._weighted[buckets] / norm * self._calibration[:, 0]
-        names = [
-            hashed.text[s : s + n].replace("\x01", "^") if s >= 0 else "(commenter details)"
-            for s, n in zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)
-        ]
+        text = hashed.text
+        word_of = np.full(len(text) + 1, -1, dtype=np.int64)
+        words: list[str] = []
+        for match in _WORD.finditer(text):
+            word_of[match.start() : match.end()] = len(words)
+            words.append(match.group(0))
+        totals = np.zeros((len(words) + 1, 2))  # last row: the commenter's details
+        for k, (s, n) in enumerate(zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)):
+            if s < 0:
+                totals[-1] += contrib[k]
+                continue
+            ids = np.unique(word_of[s : s + n])
+            ids = ids[ids >= 0]
+            if ids.size:
+                totals[ids] += contrib[k] / ids.size
+        names = [*words, "(commenter details)"]
         result = []
         for j in range(2):
-            totals: dict[str, float] = {}
-            for name, value in zip(names, contrib[:, j].tolist(), strict=True):
-                totals[name] = totals.get(name, 0.0) + value
-            ranked = sorted(totals.items(), key=lambda kv: -abs(kv[1]))[:top]
-            result.append(tuple((k, round(v, 3)) for k, v in ranked))
+            merged: dict[str, float] = {}
+            for name, value in zip(names, totals[:, j].tolist(), strict=True):
+                merged[name] = merged.get(name, 0.0) + value
+            ranked = sorted(merged.items(), key=lambda kv: -abs(kv[1]))
+            result.append(tuple((k, round(v, 3)) for k, v in ranked[:top] if v != 0.0))
         return Scores(float(p[0]), float(p[1]), result[0], result[1])
+
+
+_WORD = re.compile(r"\w+|[^\w\s\x01]+")
 
 
 def _field(sample: object, name: str) -> str:

@@ -22,8 +22,10 @@ from .data import DataError, load_file
 from .model import (
     LABELS,
     Classifier,
+    ModelError,
     Sample,
     artifact_path,
+    load_artifact,
     load_current,
     make_params,
     save,
@@ -75,6 +77,7 @@ def retrain(
     if not len(samples) == len(spam) == len(abuse):
         raise ValueError("samples, spam and abuse must have the same length")
     current = load_current(models_dir)
+    base = _foundation(models_dir, current)
     samples, y = _deduplicate(samples, spam, abuse)
     counts = {
         "labels": len(samples),
@@ -93,7 +96,7 @@ def retrain(
         )
     train, test = _split(y)
     progress(f"fitting on {len(train)}, checking on {len(test)} held-out labels")
-    candidate = _fit(current, [samples[i] for i in train], y[train], "candidate").classifier
+    candidate = _fit(base, [samples[i] for i in train], y[train], "candidate").classifier
     metrics: dict = {"label_counts": counts}
     reasons: list[str] = []
     metrics["held_out"] = _compare(
@@ -123,11 +126,12 @@ def retrain(
         )
     version = _new_version(models_dir)
     progress(f"refitting on all {len(samples)} labels as {version}")
-    final = _fit(current, samples, y, version)
+    final = _fit(base, samples, y, version)
     metadata = {
         "created": utc_now(),
         "kind": "site",
         "parent": current.version,
+        "base": base.version,
         "label_counts": counts,
         "metrics": metrics,
         "forced": bool(reasons and force),
@@ -141,6 +145,21 @@ def retrain(
         else "promoted: no worse than " + current.version
     )
     return RetrainResult(version, True, f"{version} {why}", metrics)
+
+
+def _foundation(models_dir: Path, current: Classifier) -> Classifier:
+    """The shipped model a site layer is learned on.
+
+    A site's full label history is available at every retrain, so each correction starts
+    from the base model again instead of piling onto the previous correction.
+    """
+    base_version = current.metadata.get("base")
+    if current.metadata.get("kind") != "site" or not base_version:
+        return current
+    try:
+        return load_artifact(artifact_path(models_dir, base_version), expected_version=base_version)
+    except ModelError:
+        return current
 
 
 def _deduplicate(

@@ -46,7 +46,7 @@ SOURCE_SHARE: dict[str, dict[str, float]] = {
         "sms": 0.05,
     },
 }
-DEFAULT_C = 8.0
+DEFAULT_C = 1.5
 CALIBRATION_FOLDS = 3
 
 

@@ -85,7 +85,14 @@ def test_retrain_changes_the_models_mind(models_copy: Path) -> None:
     # Ordinary comments the site approves stay published.
     assert max(s.abuse for s in after.score([Sample(t) for t in APPROVED])) < 0.5
     meta = json.loads((models_copy / f"moderato-{result.version}.json").read_text())
-    assert meta["parent"] == before.version
+    assert meta["parent"] == meta["base"] == before.version
+    # A second retrain starts again from the base model, not from the first correction.
+    again = retrain(models_copy, samples, spam, abuse, progress=lambda m: None)
+    assert again.promoted, again.message
+    meta2 = json.loads((models_copy / f"moderato-{again.version}.json").read_text())
+    assert meta2["parent"] == result.version and meta2["base"] == before.version
+    (twice,) = load_current(models_copy).score([Sample(PROBE)])
+    assert twice.abuse == pytest.approx(new.abuse, abs=1e-6)
     assert meta["label_counts"] == {"labels": 28, "spam": 0, "abuse": 8, "ham": 20}
     assert "seed" in meta["metrics"] and "held_out" in meta["metrics"]
 
