@@ -122,18 +122,13 @@ class Classifier:
         self._idf_sq = (self._idf.astype(np.float64) ** 2).astype(np.float32)
         # idf folded into the weights once, so scoring gathers a single array.
         coef = np.asarray(params["coef"], dtype=np.float32)
-        self._weighted = np.ascontiguousarray(coef * self._idf[:, None])
-        self._weighted_spam = np.ascontiguousarray(self._weighted[:, 0])
-        self._weighted_abuse = np.ascontiguousarray(self._weighted[:, 1])
+        self._weighted_spam = np.ascontiguousarray(coef[:, 0] * self._idf)
+        self._weighted_abuse = np.ascontiguousarray(coef[:, 1] * self._idf)
         self._intercept = np.asarray(params["intercept"], dtype=np.float64)
         self._calibration = np.asarray(params["calibration"], dtype=np.float64)
-        for array in (
-            self._idf,
-            self._idf_sq,
-            self._weighted,
-            self._weighted_spam,
-            self._weighted_abuse,
-        ):
+        arrays = [self._idf, self._idf_sq, self._weighted_spam, self._weighted_abuse]
+        arrays += [v for v in params.values() if isinstance(v, np.ndarray)]
+        for array in arrays:
             array.flags.writeable = False
 
     # -- scoring -------------------------------------------------------------------------
@@ -200,7 +195,8 @@ class Classifier:
         p = self.calibrate(z)
         buckets = hashed.bucket
         norm = math.sqrt(float(self._idf_sq[buckets].sum(dtype=np.float64))) or 1.0
-        contrib = self._weighted[buckets] / norm * self._calibration[:, 0]
+        weights = np.column_stack((self._weighted_spam[buckets], self._weighted_abuse[buckets]))
+        contrib = weights / norm * self._calibration[:, 0]
         text = hashed.text
         word_of = np.full(len(text) + 1, -1, dtype=np.int64)
         words: list[str] = []
