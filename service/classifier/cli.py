@@ -17,15 +17,20 @@ from .training import DEFAULT_C, binary_metrics, fit_base, oof_metrics
 
 _DECISIONS = {"published": "publish", "pending": "hold", "blocked": "block", "rejected": "block"}
 
-models_dir_option = click.option(
-    "--models-dir",
-    "--out",
-    "models_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=default_models_dir,
-    show_default="MODERATO_MODELS_DIR or <repo>/models",
-    help="Folder holding the model artifacts and current.json.",
-)
+
+def _models_dir_option(*aliases: str):
+    return click.option(
+        "--models-dir",
+        *aliases,
+        "models_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default_models_dir,
+        show_default="MODERATO_MODELS_DIR or <repo>/models",
+        help="Folder holding the model artifacts and current.json.",
+    )
+
+
+models_dir_option = _models_dir_option()
 
 
 def _load_data(paths: tuple[Path, ...]) -> list[Dataset]:
@@ -61,7 +66,7 @@ def _load_model(models_dir: Path):
     default=None,
     help="The project's seed corpus (data/seed.csv); weighted heavily.",
 )
-@models_dir_option
+@_models_dir_option("--out")
 @click.option("--version", "version", default=None, help="Version name (default base-<UTC time>).")
 @click.option("--no-promote", is_flag=True, help="Write the artifact without making it current.")
 def train_command(
@@ -183,7 +188,7 @@ def _samples(data: Dataset) -> list[Sample]:
 @click.command("score")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 @models_dir_option
-@click.option("--explain", is_flag=True, help="Add the n-grams that weighed most on each score.")
+@click.option("--explain", is_flag=True, help="Add the words that weighed most on each score.")
 def score_command(file: Path, models_dir: Path, explain: bool) -> None:
     """Score a CSV (text column) or JSONL (text key) file, or - for stdin; JSON lines out."""
     from service.moderation import decide
