@@ -168,7 +168,10 @@ def _cat(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 def _bucket(h: np.ndarray, salt: np.uint64) -> np.ndarray:
-    return ((h ^ salt) * _FIB >> _SHIFT).astype(np.int64)
+    x = h ^ salt  # the one copy; the rest works in place
+    x *= _FIB
+    x >>= _SHIFT
+    return x.view(np.int64)  # < 2**N_BITS, so the same bits read as int64
 
 
 def hash_texts(
@@ -187,14 +190,15 @@ def hash_texts(
     is_mark = codes == np.uint64(1)
     docs, buckets, offs, lens = [], [], [], []
     base = np.uint64(_BASE)
-    for n in CHAR_NGRAMS:
+    h = codes  # hashes of the 1-grams; each longer n-gram extends the previous hash
+    for n in range(2, max(CHAR_NGRAMS) + 1):
         m = total - n + 1
         if m <= 0:
+            break
+        h = h[:m] * base
+        h += codes[n - 1 : n - 1 + m]
+        if n not in CHAR_NGRAMS:
             continue
-        h = codes[:m].copy()
-        for j in range(1, n):
-            h *= base
-            h += codes[j : j + m]
         keep = ~(is_mark[:m] & is_mark[n - 1 : n - 1 + m])
         docs.append(doc_of[:m][keep])
         buckets.append(_bucket(h[keep], _CHAR_SALTS[n]))
