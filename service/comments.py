@@ -196,6 +196,25 @@ def sample_of(comment: Comment) -> Sample:
     )
 
 
+# ---- What authors do to their own comments, and what readers' pages ask for ----
+
+
+def published_comments(site: Site, post_url: str) -> list[Comment]:
+    """The post's published comments, including deleted ones that hold replies, oldest first."""
+    return list(
+        db.session.execute(
+            select(Comment)
+            .join(Post)
+            .where(
+                Post.site_id == site.id, Post.url == post_url, Comment.status == Status.PUBLISHED
+            )
+            .order_by(Comment.created_at, Comment.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
 def post_version(site: Site, post_url: str) -> tuple[int, int, datetime | None]:
     """Changes whenever a comment of the post is added, removed, edited or moderated.
 
