@@ -149,6 +149,9 @@ class Hashed:
 
     parts: tuple[tuple[np.ndarray, np.ndarray], ...]  # (int64 document, int64 bucket)
     n_docs: int
+    # Commenter-detail tokens (documents, buckets): value 1 each, outside the text's norm, so
+    # giving a website or an e-mail never dilutes what the text says.
+    meta: tuple[np.ndarray, np.ndarray] | None = None
     # Only with spans=True, for explanations: where each n-gram sits in `text`.
     start: np.ndarray | None = None
     length: np.ndarray | None = None
@@ -221,17 +224,18 @@ def hash_texts(
             if spans:
                 offs.append(w_start[:-1][same])
                 lens.append((w_start[1:] + w_len[1:] - w_start[:-1])[same])
+    meta = None
     if metas is not None:
         m_docs = [i for i, tokens in enumerate(metas) for _ in tokens]
         if m_docs:
-            docs.append(np.asarray(m_docs, dtype=np.int64))
-            buckets.append(np.asarray([_hash_token(t) for ts in metas for t in ts], dtype=np.int64))
-            if spans:
-                offs.append(np.full(len(m_docs), -1, dtype=np.int64))
-                lens.append(np.zeros(len(m_docs), dtype=np.int64))
+            meta = (
+                np.asarray(m_docs, dtype=np.int64),
+                np.asarray([_hash_token(t) for ts in metas for t in ts], dtype=np.int64),
+            )
     return Hashed(
         parts=tuple(zip(docs, buckets, strict=True)),
         n_docs=n_docs,
+        meta=meta,
         start=_cat(offs) if spans else None,
         length=_cat(lens) if spans else None,
         text=joined if spans else "",
@@ -283,12 +287,18 @@ def occurrence_matrix(hashed: Hashed) -> sp.csr_matrix:
 
 
 def weighted_matrix(hashed: Hashed, idf: np.ndarray) -> sp.csr_matrix:
-    """The model's input: idf-weighted occurrences, divided by each document's norm."""
-    w = idf[hashed.bucket].astype(np.float64)
-    norms = np.sqrt(np.bincount(hashed.doc, weights=w * w, minlength=hashed.n_docs))
+    """The model's input: idf-weighted n-gram counts over each text's norm, plus meta tokens."""
+    doc, bucket = hashed.doc, hashed.bucket
+    w = idf[bucket].astype(np.float64)
+    norms = np.sqrt(np.bincount(doc, weights=w * w, minlength=hashed.n_docs))
     norms[norms == 0] = 1.0
-    data = (w / norms[hashed.doc]).astype(np.float32)
-    m = sp.csr_matrix((data, (hashed.doc, hashed.bucket)), shape=(hashed.n_docs, N_FEATURES))
+    data = w / norms[doc]
+    if hashed.meta is not None:
+        doc = np.concatenate((doc, hashed.meta[0]))
+        bucket = np.concatenate((bucket, hashed.meta[1]))
+        data = np.concatenate((data, np.ones(hashed.meta[0].shape[0])))
+    shape = (hashed.n_docs, N_FEATURES)
+    m = sp.csr_matrix((data.astype(np.float32), (doc, bucket)), shape=shape)
     m.sum_duplicates()
     return m
 

@@ -124,6 +124,7 @@ class Classifier:
         coef = np.asarray(params["coef"], dtype=np.float32)
         self._weighted_spam = np.ascontiguousarray(coef[:, 0] * self._idf)
         self._weighted_abuse = np.ascontiguousarray(coef[:, 1] * self._idf)
+        self._coef = coef  # unweighted: commenter-detail tokens have value 1
         self._intercept = np.asarray(params["intercept"], dtype=np.float64)
         self._calibration = np.asarray(params["calibration"], dtype=np.float64)
         arrays = [self._idf, self._idf_sq, self._weighted_spam, self._weighted_abuse]
@@ -160,7 +161,12 @@ class Classifier:
             abuse += np.bincount(docs, weights=self._weighted_abuse[buckets], minlength=n)
         norms = np.sqrt(sq)
         norms[norms == 0] = 1.0
-        return np.column_stack((spam / norms, abuse / norms)) + self._intercept
+        out = np.column_stack((spam / norms, abuse / norms)) + self._intercept
+        if hashed.meta is not None:
+            docs, buckets = hashed.meta
+            for j in range(2):
+                out[:, j] += np.bincount(docs, weights=self._coef[buckets, j], minlength=n)
+        return out
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
         """Map raw logits to probabilities with the artifact's per-label Platt scaling."""
@@ -204,10 +210,9 @@ class Classifier:
             word_of[match.start() : match.end()] = len(words)
             words.append(match.group(0))
         totals = np.zeros((len(words) + 1, 2))  # last row: the commenter's details
+        if hashed.meta is not None:
+            totals[-1] = self._coef[hashed.meta[1]].sum(axis=0) * self._calibration[:, 0]
         for k, (s, n) in enumerate(zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)):
-            if s < 0:
-                totals[-1] += contrib[k]
-                continue
             ids = np.unique(word_of[s : s + n])
             ids = ids[ids >= 0]
             if ids.size:

@@ -152,7 +152,9 @@ def fit_base(
     """Train both heads on `datasets` and return the artifact parameters."""
     data = build_training_set(datasets)
     progress(f"{len(data.texts)} distinct texts after de-duplication; hashing n-grams")
-    hashed = fx.hash_texts(data.texts, data.metas)
+    # Commenter details are left to site layers: the public sets and the seed have none
+    # worth learning from (YouTube author names are not blog commenters' websites).
+    hashed = fx.hash_texts(data.texts)
     idf = fx.compute_idf(hashed)
     X = fx.weighted_matrix(hashed, idf)
     coef = np.zeros((fx.N_FEATURES, 2), dtype=np.float32)

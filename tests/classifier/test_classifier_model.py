@@ -140,3 +140,16 @@ def test_explanation_names_the_words_that_weighed(shipped: Classifier) -> None:
     assert s.abuse_explanation[0][1] != 0.0
     (plain,) = shipped.score([Sample("You are a pathetic idiot")])
     assert plain.abuse == pytest.approx(s.abuse)
+
+
+def test_commenter_details_do_not_move_the_base_model(shipped: Classifier) -> None:
+    # Only a site layer learns from websites and e-mails; the text alone decides here.
+    texts = ["Thanks for the great article!", "ok", INSULTS[0]]
+    plain = shipped.score([Sample(t) for t in texts])
+    detailed = shipped.score(
+        [Sample(t, "Bob", "bob@example.com", "http://x.example.ru") for t in texts]
+    )
+    for a, b in zip(plain, detailed, strict=True):
+        assert a.spam == pytest.approx(b.spam, abs=1e-9) and a.abuse == pytest.approx(
+            b.abuse, abs=1e-9
+        )
