@@ -6,24 +6,11 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select
+from support import BLOCK_ALL, HOLD_ALL, POST, PUBLISH_ALL, comment, stored
 
 from service.extensions import db
 from service.models import Comment, Post, Site, Transition
 from service.moderation import Status, Thresholds
-
-POST = "https://blog.example.org/2026/11/tram-line.html"
-PUBLISH_ALL = Thresholds(spam_hold=1.0, spam_block=1.0, abuse_hold=1.0, abuse_block=1.0)
-HOLD_ALL = Thresholds(spam_hold=0.0, spam_block=1.0, abuse_hold=0.0, abuse_block=1.0)
-BLOCK_ALL = Thresholds(spam_hold=0.0, spam_block=0.0, abuse_hold=0.0, abuse_block=0.0)
-
-
-def comment(**fields: object) -> dict[str, object]:
-    return {"post": POST, "author": "Ana", "body": "I ride the 14 bus every day.", **fields}
-
-
-def stored(app) -> int:
-    with app.app_context():
-        return db.session.execute(select(func.count()).select_from(Comment)).scalar_one()
 
 
 @pytest.fixture
@@ -51,7 +38,9 @@ def test_published_comment_answers_201_and_is_listed(thresholds, client, app):
 
 def test_comment_keeps_scores_model_version_reason_and_first_transition(thresholds, client, app):
     thresholds(PUBLISH_ALL)
-    client.post("/api/v1/comments", json=comment(email="ana@example.org", url="https://ana.example"))
+    client.post(
+        "/api/v1/comments", json=comment(email="ana@example.org", url="https://ana.example")
+    )
     with app.app_context():
         c = db.session.execute(select(Comment)).scalar_one()
         assert 0.0 <= c.spam_score <= 1.0 and 0.0 <= c.abuse_score <= 1.0
@@ -75,14 +64,23 @@ def test_held_and_blocked_both_answer_202_pending_and_reveal_nothing(rule, thres
 
 
 def test_default_thresholds_publish_civil_and_stop_obvious_spam(client):
-    civil = client.post("/api/v1/comments", json=comment(
-        body="I disagree strongly with the council on this tram line; the cost estimate "
-             "looks optimistic and nobody asked the shop owners on Main Street."))
+    civil = client.post(
+        "/api/v1/comments",
+        json=comment(
+            body="I disagree strongly with the council on this tram line; the cost estimate "
+            "looks optimistic and nobody asked the shop owners on Main Street."
+        ),
+    )
     assert civil.status_code == 201
-    spam = client.post("/api/v1/comments", json=comment(
-        author="Best Casino", url="https://cheap-pills.example",
-        body="WIN $$$ NOW!!! Free bonus casino spins, click http://win-big.example/promo "
-             "and claim your prize, limited offer, visit http://win-big.example/now"))
+    spam = client.post(
+        "/api/v1/comments",
+        json=comment(
+            author="Best Casino",
+            url="https://cheap-pills.example",
+            body="WIN $$$ NOW!!! Free bonus casino spins, click http://win-big.example/promo "
+            "and claim your prize, limited offer, visit http://win-big.example/now",
+        ),
+    )
     assert spam.status_code == 202
 
 
@@ -106,8 +104,10 @@ def test_unicode_is_stored_and_served_intact(thresholds, client):
 
 def test_html_in_fields_is_never_served_as_markup(thresholds, client):
     thresholds(PUBLISH_ALL)
-    body = client.post("/api/v1/comments", json=comment(
-        author="<img src=x onerror=alert(1)>", body="<script>alert(1)</script>")).get_json()
+    body = client.post(
+        "/api/v1/comments",
+        json=comment(author="<img src=x onerror=alert(1)>", body="<script>alert(1)</script>"),
+    ).get_json()
     assert "<script>" not in body["html"] and "&lt;script&gt;" in body["html"]
     # Names are plain text in JSON; the widget inserts them with textContent.
     assert body["author"] == "<img src=x onerror=alert(1)>"
@@ -140,8 +140,9 @@ def test_bad_fields_get_422_naming_the_field_and_store_nothing(payload, field, w
 
 def test_parent_must_exist_and_belong_to_the_same_post(thresholds, client, app):
     thresholds(PUBLISH_ALL)
-    other = client.post("/api/v1/comments",
-                        json=comment(post="https://blog.example.org/other")).get_json()["id"]
+    other = client.post(
+        "/api/v1/comments", json=comment(post="https://blog.example.org/other")
+    ).get_json()["id"]
     missing = client.post("/api/v1/comments", json=comment(parent=9999))
     assert missing.status_code == 422 and missing.get_json()["field"] == "parent"
     foreign = client.post("/api/v1/comments", json=comment(parent=other))
@@ -161,12 +162,18 @@ def test_replying_to_a_held_comment_is_refused(thresholds, client, app):
 @pytest.mark.parametrize(
     ("kwargs", "status", "error"),
     [
-        ({"data": "author=Ana&body=hi", "content_type": "application/x-www-form-urlencoded"},
-         415, "unsupported_media_type"),
+        (
+            {"data": "author=Ana&body=hi", "content_type": "application/x-www-form-urlencoded"},
+            415,
+            "unsupported_media_type",
+        ),
         ({"data": "{not json", "content_type": "application/json"}, 400, "invalid_json"),
         ({"json": ["a", "list"]}, 400, "invalid_json"),
-        ({"data": "x" * 300_000, "content_type": "application/json"}, 413,
-         "request_entity_too_large"),
+        (
+            {"data": "x" * 300_000, "content_type": "application/json"},
+            413,
+            "request_entity_too_large",
+        ),
     ],
 )
 def test_malformed_requests_get_a_json_error(kwargs, status, error, client, app):
@@ -192,8 +199,18 @@ def test_openapi_document_describes_the_endpoints_from_the_schemas(client):
     post = doc["paths"]["/api/v1/comments"]["post"]
     assert set(post["responses"]) >= {"201", "202", "415", "422"}
     props = doc["components"]["schemas"]["CommentIn"]["properties"]
-    assert set(props) == {"site", "post", "title", "author", "email", "url", "body", "parent",
-                          "homepage", "form_token"}
+    assert set(props) == {
+        "site",
+        "post",
+        "title",
+        "author",
+        "email",
+        "url",
+        "body",
+        "parent",
+        "homepage",
+        "form_token",
+    }
     assert doc["components"]["schemas"]["CommentIn"]["additionalProperties"] is False
 
 
@@ -203,8 +220,9 @@ def rate_limited(app_config):
 
 
 def test_rate_limit_answers_429_in_json_and_stores_nothing_more(rate_limited, client, app):
-    codes = [client.post("/api/v1/comments", json=comment(body=f"n{i}")).status_code
-             for i in range(3)]
+    codes = [
+        client.post("/api/v1/comments", json=comment(body=f"n{i}")).status_code for i in range(3)
+    ]
     assert codes[:2] != [429, 429] and codes[2] == 429
     refused = client.post("/api/v1/comments", json=comment())
     assert refused.get_json()["error"] == "too_many_requests"
@@ -225,8 +243,10 @@ def blog_origin(app_config):
 
 
 def test_cors_allows_only_configured_origins(blog_origin, client):
-    preflight = client.options("/api/v1/comments", headers={
-        "Origin": "https://blog.example.org", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/api/v1/comments",
+        headers={"Origin": "https://blog.example.org", "Access-Control-Request-Method": "POST"},
+    )
     assert preflight.headers["Access-Control-Allow-Origin"] == "https://blog.example.org"
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
     other = client.get(f"/api/v1/comments?post={POST}", headers={"Origin": "https://evil.example"})

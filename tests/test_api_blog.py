@@ -10,25 +10,14 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from sqlalchemy import func, select
+from support import HOLD_ALL, POST, PUBLISH_ALL, comment, stored
 
 from service import guards
 from service.extensions import db
 from service.models import Comment, Post, Site, Transition
-from service.moderation import Status, Thresholds
+from service.moderation import Status
 
-POST = "https://blog.example.org/2026/11/tram-line.html"
 BLOG = "https://blog.example.org"
-PUBLISH_ALL = Thresholds(spam_hold=1.0, spam_block=1.0, abuse_hold=1.0, abuse_block=1.0)
-HOLD_ALL = Thresholds(spam_hold=0.0, spam_block=1.0, abuse_hold=0.0, abuse_block=1.0)
-
-
-def comment(**fields: object) -> dict[str, object]:
-    return {"post": POST, "author": "Ana", "body": "I ride the 14 bus every day.", **fields}
-
-
-def stored(app) -> int:
-    with app.app_context():
-        return db.session.execute(select(func.count()).select_from(Comment)).scalar_one()
 
 
 @pytest.fixture
@@ -47,28 +36,41 @@ def sites(app):
 
 # ---- Origins ----
 
+
 def test_preflight_is_answered_for_the_sites_origins_only(sites, client):
-    ok = client.options("/api/v1/comments?site=default", headers={
-        "Origin": BLOG, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    ok = client.options(
+        "/api/v1/comments?site=default",
+        headers={
+            "Origin": BLOG,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert ok.status_code == 200 and ok.headers["Access-Control-Allow-Origin"] == BLOG
     assert "PUT" in ok.headers["Access-Control-Allow-Methods"]
     assert "Moderato-Edit-Token" in ok.headers["Access-Control-Allow-Headers"]
-    foreign = client.options("/api/v1/comments?site=default", headers={
-        "Origin": "https://other.example", "Access-Control-Request-Method": "POST"})
+    foreign = client.options(
+        "/api/v1/comments?site=default",
+        headers={"Origin": "https://other.example", "Access-Control-Request-Method": "POST"},
+    )
     assert foreign.status_code == 403 and foreign.get_json()["error"] == "origin_not_allowed"
     assert "Access-Control-Allow-Origin" not in foreign.headers
     # Without a site named, any configured site's origin may ask.
-    anywhere = client.options("/api/v1/comments", headers={
-        "Origin": "https://other.example", "Access-Control-Request-Method": "POST"})
+    anywhere = client.options(
+        "/api/v1/comments",
+        headers={"Origin": "https://other.example", "Access-Control-Request-Method": "POST"},
+    )
     assert anywhere.headers["Access-Control-Allow-Origin"] == "https://other.example"
-    evil = client.options("/api/v1/comments", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    evil = client.options(
+        "/api/v1/comments",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
     assert evil.status_code == 403
 
 
 def test_post_from_an_origin_the_site_does_not_allow_is_403_and_stores_nothing(
-        sites, publish_all, client, app):
+    sites, publish_all, client, app
+):
     refused = client.post("/api/v1/comments", json=comment(site="other"), headers={"Origin": BLOG})
     assert refused.status_code == 403 and refused.get_json()["error"] == "origin_not_allowed"
     assert refused.get_json()["field"] == "origin"
@@ -80,12 +82,25 @@ def test_post_from_an_origin_the_site_does_not_allow_is_403_and_stores_nothing(
 
 
 def test_instance_wide_origins_and_the_services_own_pages_are_allowed(
-        sites, publish_all, client, app):
+    sites, publish_all, client, app
+):
     app.config["MODERATO_ALLOWED_ORIGINS"] = ["https://everywhere.example"]
-    assert client.post("/api/v1/comments", json=comment(site="other"), headers={
-        "Origin": "https://everywhere.example"}).status_code == 201
-    assert client.post("/api/v1/comments", json=comment(body="From the demo page."), headers={
-        "Origin": "http://localhost"}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/comments",
+            json=comment(site="other"),
+            headers={"Origin": "https://everywhere.example"},
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(
+            "/api/v1/comments",
+            json=comment(body="From the demo page."),
+            headers={"Origin": "http://localhost"},
+        ).status_code
+        == 201
+    )
 
 
 def test_origins_typed_with_a_trailing_slash_or_capitals_still_match(publish_all, client, app):
@@ -93,10 +108,17 @@ def test_origins_typed_with_a_trailing_slash_or_capitals_still_match(publish_all
         site = db.session.execute(select(Site)).scalar_one()
         site.allowed_origins = [" HTTPS://Blog.Example.org/ "]
         db.session.commit()
-    assert client.post("/api/v1/comments", json=comment(), headers={"Origin": BLOG}).status_code \
-        == 201
-    assert client.post("/api/v1/comments", json=comment(body="again"), headers={
-        "Origin": "https://blog.example.org.evil.example"}).status_code == 403
+    assert (
+        client.post("/api/v1/comments", json=comment(), headers={"Origin": BLOG}).status_code == 201
+    )
+    assert (
+        client.post(
+            "/api/v1/comments",
+            json=comment(body="again"),
+            headers={"Origin": "https://blog.example.org.evil.example"},
+        ).status_code
+        == 403
+    )
 
 
 def test_reading_from_a_foreign_origin_gets_no_cors_header(sites, client):
@@ -106,6 +128,7 @@ def test_reading_from_a_foreign_origin_gets_no_cors_header(sites, client):
 
 
 # ---- Checks before the classifier ----
+
 
 def test_honeypot_is_refused_with_nothing_stored(client, app):
     response = client.post("/api/v1/comments", json=comment(homepage="https://spam.example"))
@@ -178,19 +201,25 @@ def test_exact_duplicate_on_the_same_post_is_409(publish_all, client, app):
 
 @pytest.fixture
 def limits(app_config):
-    app_config.update(RATELIMIT_ENABLED=True, MODERATO_RATELIMIT_POST="100 per minute",
-                      MODERATO_RATELIMIT_POST_PER_POST="2 per minute")
+    app_config.update(
+        RATELIMIT_ENABLED=True,
+        MODERATO_RATELIMIT_POST="100 per minute",
+        MODERATO_RATELIMIT_POST_PER_POST="2 per minute",
+    )
 
 
 def test_per_post_rate_limit_counts_stored_comments_only(limits, publish_all, client, app):
     for _ in range(3):  # refused attempts do not use up the post's allowance
         assert client.post("/api/v1/comments", json=comment(body="")).status_code == 422
-    codes = [client.post("/api/v1/comments", json=comment(body=f"n{i}")).status_code
-             for i in range(3)]
+    codes = [
+        client.post("/api/v1/comments", json=comment(body=f"n{i}")).status_code for i in range(3)
+    ]
     assert codes == [201, 201, 429]
     # Another post is not affected.
-    assert client.post("/api/v1/comments",
-                       json=comment(post=POST + "?2", body="n9")).status_code == 201
+    assert (
+        client.post("/api/v1/comments", json=comment(post=POST + "?2", body="n9")).status_code
+        == 201
+    )
     assert stored(app) == 3
 
 
@@ -201,19 +230,24 @@ def redis_limits(app_config):
         redis.Redis.from_url("redis://127.0.0.1:6379").ping()
     except redis.RedisError as exc:
         pytest.skip(f"no Redis on 127.0.0.1:6379: {exc}")
-    app_config.update(RATELIMIT_ENABLED=True, MODERATO_RATELIMIT_POST="2 per minute",
-                      MODERATO_RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
-                      RATELIMIT_KEY_PREFIX=f"moderato-test-{time.time_ns()}")
+    app_config.update(
+        RATELIMIT_ENABLED=True,
+        MODERATO_RATELIMIT_POST="2 per minute",
+        MODERATO_RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+        RATELIMIT_KEY_PREFIX=f"moderato-test-{time.time_ns()}",
+    )
 
 
 def test_address_rate_limit_with_redis_storage(redis_limits, publish_all, client, app):
-    codes = [client.post("/api/v1/comments", json=comment(body=f"r{i}")).status_code
-             for i in range(3)]
+    codes = [
+        client.post("/api/v1/comments", json=comment(body=f"r{i}")).status_code for i in range(3)
+    ]
     assert codes == [201, 201, 429]
     assert stored(app) == 2
 
 
 # ---- The author's edits ----
+
 
 def post_own(client, **fields):
     response = client.post("/api/v1/comments", json=comment(**fields))
@@ -232,8 +266,11 @@ def test_only_the_hash_of_the_edit_token_is_stored(publish_all, client, app):
 
 def test_author_edits_within_the_window_and_the_text_is_rendered_again(publish_all, client, app):
     cid, token = post_own(client)
-    response = client.put(f"/api/v1/comments/{cid}", json={"body": "Now *edited*."},
-                          headers={"Moderato-Edit-Token": token})
+    response = client.put(
+        f"/api/v1/comments/{cid}",
+        json={"body": "Now *edited*."},
+        headers={"Moderato-Edit-Token": token},
+    )
     assert response.status_code == 200
     assert response.get_json()["html"] == "<p>Now <em>edited</em>.</p>"
     assert response.get_json()["edited"] is not None
@@ -244,8 +281,9 @@ def test_author_edits_within_the_window_and_the_text_is_rendered_again(publish_a
 def test_edit_scored_as_held_goes_back_to_pending_with_a_transition(publish_all, client, app):
     cid, token = post_own(client)
     app.config["MODERATO_THRESHOLDS"] = HOLD_ALL
-    response = client.put(f"/api/v1/comments/{cid}", json={"body": "Changed."},
-                          headers={"Moderato-Edit-Token": token})
+    response = client.put(
+        f"/api/v1/comments/{cid}", json={"body": "Changed."}, headers={"Moderato-Edit-Token": token}
+    )
     assert response.status_code == 202 and response.get_json()["status"] == "pending"
     with app.app_context():
         c = db.session.get(Comment, cid)
@@ -258,8 +296,11 @@ def test_a_held_comment_stays_held_after_a_clean_edit(app, client):
     app.config["MODERATO_THRESHOLDS"] = HOLD_ALL
     cid, token = post_own(client)
     app.config["MODERATO_THRESHOLDS"] = PUBLISH_ALL
-    response = client.put(f"/api/v1/comments/{cid}", json={"body": "Clean now."},
-                          headers={"Moderato-Edit-Token": token})
+    response = client.put(
+        f"/api/v1/comments/{cid}",
+        json={"body": "Clean now."},
+        headers={"Moderato-Edit-Token": token},
+    )
     assert response.status_code == 202
 
 
@@ -280,20 +321,25 @@ def test_edit_after_the_window_is_403(publish_all, client, app):
         c = db.session.get(Comment, cid)
         c.created_at = c.created_at - timedelta(seconds=c.post.site.edit_window_seconds + 1)
         db.session.commit()
-    response = client.put(f"/api/v1/comments/{cid}", json={"body": "Too late."},
-                          headers={"Moderato-Edit-Token": token})
+    response = client.put(
+        f"/api/v1/comments/{cid}",
+        json={"body": "Too late."},
+        headers={"Moderato-Edit-Token": token},
+    )
     assert response.status_code == 403 and response.get_json()["error"] == "edit_window_closed"
 
 
 def test_bad_edits_are_refused(publish_all, client, app):
     cid, token = post_own(client)
     headers = {"Moderato-Edit-Token": token}
-    assert client.put("/api/v1/comments/9999", json={"body": "x"}, headers=headers).status_code \
-        == 404
+    assert (
+        client.put("/api/v1/comments/9999", json={"body": "x"}, headers=headers).status_code == 404
+    )
     empty = client.put(f"/api/v1/comments/{cid}", json={"body": " "}, headers=headers)
     assert empty.status_code == 422 and empty.get_json()["field"] == "body"
-    extra = client.put(f"/api/v1/comments/{cid}", json={"body": "x", "author": "Eve"},
-                       headers=headers)
+    extra = client.put(
+        f"/api/v1/comments/{cid}", json={"body": "x", "author": "Eve"}, headers=headers
+    )
     assert extra.status_code == 422 and extra.get_json()["field"] == "author"
     with app.app_context():
         assert db.session.get(Comment, cid).edited_at is None
@@ -310,8 +356,10 @@ def test_delete_without_replies_removes_the_comment(publish_all, client, app):
 def test_delete_with_replies_keeps_the_thread(publish_all, client, app):
     cid, token = post_own(client)
     reply, _ = post_own(client, parent=cid, body="A reply.", author="Bo")
-    assert client.delete(f"/api/v1/comments/{cid}",
-                         headers={"Moderato-Edit-Token": token}).status_code == 204
+    assert (
+        client.delete(f"/api/v1/comments/{cid}", headers={"Moderato-Edit-Token": token}).status_code
+        == 204
+    )
     listed = client.get(f"/api/v1/comments?post={POST}").get_json()
     assert listed["total"] == 1
     first, second = listed["comments"]
@@ -320,8 +368,10 @@ def test_delete_with_replies_keeps_the_thread(publish_all, client, app):
     with app.app_context():
         assert db.session.get(Comment, cid).body == ""
     # Deleted: gone for editing too, and no longer a parent for new replies.
-    assert client.delete(f"/api/v1/comments/{cid}",
-                         headers={"Moderato-Edit-Token": token}).status_code == 404
+    assert (
+        client.delete(f"/api/v1/comments/{cid}", headers={"Moderato-Edit-Token": token}).status_code
+        == 404
+    )
 
 
 def test_reply_to_a_deleted_comment_is_refused(publish_all, client, app):
@@ -335,12 +385,16 @@ def test_reply_to_a_deleted_comment_is_refused(publish_all, client, app):
 
 def test_edit_from_a_foreign_origin_is_refused(sites, publish_all, client, app):
     cid, token = post_own(client)
-    response = client.put(f"/api/v1/comments/{cid}", json={"body": "x"}, headers={
-        "Moderato-Edit-Token": token, "Origin": "https://other.example"})
+    response = client.put(
+        f"/api/v1/comments/{cid}",
+        json={"body": "x"},
+        headers={"Moderato-Edit-Token": token, "Origin": "https://other.example"},
+    )
     assert response.status_code == 403 and response.get_json()["error"] == "origin_not_allowed"
 
 
 # ---- Reading ----
+
 
 def test_thread_is_flattened_below_the_sites_max_depth(publish_all, client, app):
     with app.app_context():
@@ -351,7 +405,10 @@ def test_thread_is_flattened_below_the_sites_max_depth(publish_all, client, app)
     two, _ = post_own(client, body="two", parent=one)
     listed = client.get(f"/api/v1/comments?post={POST}").get_json()["comments"]
     assert [(c["id"], c["parent"], c["reply_to"]) for c in listed] == [
-        (top, None, None), (one, top, None), (two, top, "Bo")]
+        (top, None, None),
+        (one, top, None),
+        (two, top, "Bo"),
+    ]
 
 
 def test_sort_order_is_a_query_option(publish_all, client):
@@ -367,15 +424,19 @@ def test_thread_answers_etag_and_cache_control_and_304_when_unchanged(publish_al
     post_own(client)
     first = client.get(f"/api/v1/comments?post={POST}")
     etag = first.headers["ETag"]
-    assert "public" in first.headers["Cache-Control"] and "max-age=15" in first.headers[
-        "Cache-Control"]
+    assert (
+        "public" in first.headers["Cache-Control"]
+        and "max-age=15" in first.headers["Cache-Control"]
+    )
     again = client.get(f"/api/v1/comments?post={POST}", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
     post_own(client, body="Something new.")
     changed = client.get(f"/api/v1/comments?post={POST}", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.get_json()["total"] == 2
-    other_sort = client.get(f"/api/v1/comments?post={POST}&sort=newest",
-                            headers={"If-None-Match": changed.headers["ETag"]})
+    other_sort = client.get(
+        f"/api/v1/comments?post={POST}&sort=newest",
+        headers={"If-None-Match": changed.headers["ETag"]},
+    )
     assert other_sort.status_code == 200
 
 
@@ -399,19 +460,32 @@ def test_counts_for_several_posts(publish_all, client, app):
     post_own(client, post=POST + "?b")
     app.config["MODERATO_THRESHOLDS"] = HOLD_ALL
     post_own(client, post=POST + "?b", body="Held, not counted.")
-    response = client.get("/api/v1/counts", query_string=[
-        ("post", POST), ("post", POST + "?b"), ("post", "https://blog.example.org/none")])
+    response = client.get(
+        "/api/v1/counts",
+        query_string=[
+            ("post", POST),
+            ("post", POST + "?b"),
+            ("post", "https://blog.example.org/none"),
+        ],
+    )
     assert response.status_code == 200
-    assert response.get_json()["counts"] == {POST: 2, POST + "?b": 1,
-                                             "https://blog.example.org/none": 0}
+    assert response.get_json()["counts"] == {
+        POST: 2,
+        POST + "?b": 1,
+        "https://blog.example.org/none": 0,
+    }
     assert client.get("/api/v1/counts").status_code == 422
     too_many = [("post", f"{POST}?{i}") for i in range(101)]
     assert client.get("/api/v1/counts", query_string=too_many).status_code == 422
 
 
 def test_atom_feed_escapes_everything(publish_all, client):
-    post_own(client, author="Eve <script>&\x07", body="<b>bold?</b> & **strong**",
-             title="Trams & <bridges>")
+    post_own(
+        client,
+        author="Eve <script>&\x07",
+        body="<b>bold?</b> & **strong**",
+        title="Trams & <bridges>",
+    )
     response = client.get("/api/v1/feed", query_string={"post": POST})
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/atom+xml")
@@ -457,22 +531,30 @@ def test_openapi_covers_every_public_endpoint(app, client):
 
 # ---- Bad input on the new endpoints: a 4xx JSON error, nothing stored or changed ----
 
+
 @pytest.mark.parametrize(
     ("kwargs", "status", "error"),
     [
-        ({"data": "body=x", "content_type": "application/x-www-form-urlencoded"}, 415,
-         "unsupported_media_type"),
+        (
+            {"data": "body=x", "content_type": "application/x-www-form-urlencoded"},
+            415,
+            "unsupported_media_type",
+        ),
         ({"data": "{oops", "content_type": "application/json"}, 400, "invalid_json"),
         ({"json": "just a string"}, 400, "invalid_json"),
-        ({"data": "x" * 300_000, "content_type": "application/json"}, 413,
-         "request_entity_too_large"),
+        (
+            {"data": "x" * 300_000, "content_type": "application/json"},
+            413,
+            "request_entity_too_large",
+        ),
         ({"json": {"body": "x" * 10_001}}, 422, "invalid_field"),
     ],
 )
 def test_malformed_edits_change_nothing(kwargs, status, error, publish_all, client, app):
     cid, token = post_own(client)
-    response = client.put(f"/api/v1/comments/{cid}", headers={"Moderato-Edit-Token": token},
-                          **kwargs)
+    response = client.put(
+        f"/api/v1/comments/{cid}", headers={"Moderato-Edit-Token": token}, **kwargs
+    )
     assert response.status_code == status and response.get_json()["error"] == error
     with app.app_context():
         c = db.session.get(Comment, cid)

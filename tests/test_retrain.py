@@ -8,18 +8,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from support import HOLD_ALL, POST
 
 from service import create_app
 from service.classifier import Sample
 from service.comments import moderate
 from service.extensions import db
 from service.models import Comment, User
-from service.moderation import Action, Thresholds
+from service.moderation import Action
 from service.scoring import get_scorer
 
 REPO = Path(__file__).resolve().parents[1]
-POST = "https://blog.example.org/2026/11/tram-line.html"
-HOLD_ALL = Thresholds(spam_hold=0.0, spam_block=1.0, abuse_hold=0.0, abuse_block=1.0)
 
 CIVIL = [
     "Will the tram run on Sundays?",

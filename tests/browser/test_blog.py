@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from support import HOLD_ALL, PUBLISH_ALL
 
 from service.extensions import db
 from service.models import Comment, Site
-from service.moderation import Status, Thresholds
+from service.moderation import Status
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright for Python is not installed"
@@ -28,8 +29,6 @@ Page = sync_api.Page
 
 pytestmark = pytest.mark.browser
 
-PUBLISH_ALL = Thresholds(spam_hold=1.0, spam_block=1.0, abuse_hold=1.0, abuse_block=1.0)
-HOLD_ALL = Thresholds(spam_hold=0.0, spam_block=1.0, abuse_hold=0.0, abuse_block=1.0)
 PAYLOADS = [
     line.replace("\\n", "\n")
     for line in (Path(__file__).parent / "xss_payloads.txt").read_text().split("\n")
