@@ -1,4 +1,4 @@
-"""`moderato train`, `evaluate` and `score`: plain click commands that need no Flask app."""
+"""The classifier's click commands (train, evaluate, score, thresholds, model): no app needed."""
 
 from __future__ import annotations
 
@@ -12,7 +12,16 @@ import numpy as np
 
 from . import default_models_dir
 from .data import DataError, Dataset, concat, load_path, read_unlabeled
-from .model import LABELS, ModelError, Sample, artifact_path, load_current, save
+from .model import (
+    LABELS,
+    ModelError,
+    Sample,
+    artifact_path,
+    list_versions,
+    load_current,
+    save,
+    use_version,
+)
 from .training import DEFAULT_C, binary_metrics, fit_base, oof_metrics
 
 _DECISIONS = {"published": "publish", "pending": "hold", "blocked": "block", "rejected": "block"}
@@ -236,3 +245,41 @@ def _cell(value: object) -> str:
         if isinstance(value, dict | list)
         else str(value)
     )
+
+
+@click.group("model")
+def model_group() -> None:
+    """List the trained model versions and choose which one the service loads."""
+
+
+@model_group.command("list")
+@models_dir_option
+def list_models_command(models_dir: Path) -> None:
+    """List the model versions in the models folder, the promoted one marked with *."""
+    infos = list_versions(models_dir)
+    if not infos:
+        raise click.ClickException(f"no model artifacts in {models_dir} (run `moderato train`)")
+    click.echo(f"{'':2}{'version':<24} {'kind':<5} {'created':<26} key metrics")
+    for info in infos:
+        figures = "  ".join(
+            f"{label} F1 {m.get('f1', float('nan')):.3f} AUC {m.get('roc_auc', float('nan')):.3f}"
+            for label, m in info.metrics.items()
+        )
+        if figures:
+            figures += f" ({info.metrics_source})"
+        mark = "* " if info.current else "  "
+        click.echo(f"{mark}{info.version:<24} {info.kind:<5} {info.created:<26} {figures or '-'}")
+    if not any(info.current for info in infos):
+        click.echo("no version is promoted: run `moderato model use VERSION`", err=True)
+
+
+@model_group.command("use")
+@click.argument("version")
+@models_dir_option
+def use_model_command(version: str, models_dir: Path) -> None:
+    """Promote VERSION (or roll back to it) after checking that it loads."""
+    try:
+        clf = use_version(models_dir, version)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{clf.version} is now current; restart the service to load it")

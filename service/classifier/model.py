@@ -430,3 +430,107 @@ def _check(path: Path, params: object, expected_version: str | None) -> None:
             f"{path} holds version {params['version']!r}, "
             f"but current.json names {expected_version!r}"
         )
+
+
+# --- versions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One artifact in a models folder, as `moderato model list` shows it."""
+
+    version: str
+    path: Path
+    current: bool
+    created: str  # ISO 8601 from the metadata, else the file's modification time
+    kind: str  # base | site | ?
+    parent: str | None
+    # label -> {"f1": ..., "roc_auc": ...}, from the metrics the artifact was promoted on
+    metrics: dict[str, dict[str, float]]
+    metrics_source: str  # "out-of-fold" | "held-out site labels" | ""
+
+
+def list_versions(models_dir: Path) -> list[VersionInfo]:
+    """Every artifact in `models_dir`, oldest first, with its metadata's key figures.
+
+    Reads only the JSON metadata beside each artifact: listing never unpickles anything.
+    """
+    models_dir = Path(models_dir)
+    try:
+        promoted = current_version(models_dir)
+    except ModelError:
+        promoted = None
+    infos = []
+    for path in models_dir.glob("moderato-*.skops"):
+        version = path.name.removeprefix("moderato-").removesuffix(".skops")
+        metadata = _read_metadata(metadata_path(models_dir, version))
+        created = metadata.get("created")
+        if not isinstance(created, str):
+            created = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(
+                timespec="seconds"
+            )
+        metrics, source = _key_metrics(metadata.get("metrics"))
+        infos.append(
+            VersionInfo(
+                version=version,
+                path=path,
+                current=version == promoted,
+                created=created,
+                kind=str(metadata.get("kind") or "?"),
+                parent=metadata.get("parent") if isinstance(metadata.get("parent"), str) else None,
+                metrics=metrics,
+                metrics_source=source,
+            )
+        )
+    return sorted(infos, key=lambda info: (info.created, info.version))
+
+
+def use_version(models_dir: Path, version: str) -> Classifier:
+    """Promote an existing artifact after loading and checking it; raises ModelError."""
+    models_dir = Path(models_dir)
+    path = artifact_path(models_dir, version)
+    known = [info.version for info in list_versions(models_dir)]
+    if version not in known:
+        raise ModelError(
+            f"unknown version {version!r} in {models_dir}; available: "
+            + (", ".join(known) if known else "none")
+        )
+    classifier = load_artifact(path, expected_version=version)
+    promote_version(models_dir, version)
+    return classifier
+
+
+def _read_metadata(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _key_metrics(metrics: object) -> tuple[dict[str, dict[str, float]], str]:
+    """F1 and ROC AUC per label: out-of-fold for a base model, held-out labels for a site one."""
+    if not isinstance(metrics, dict):
+        return {}, ""
+    out: dict[str, dict[str, float]] = {}
+    if isinstance(metrics.get("out_of_fold"), dict):
+        source = "out-of-fold"
+        per_label = {
+            k: v.get("all") for k, v in metrics["out_of_fold"].items() if isinstance(v, dict)
+        }
+    elif isinstance(metrics.get("held_out"), dict):
+        source = "held-out site labels"
+        per_label = {
+            k: v.get("candidate") for k, v in metrics["held_out"].items() if isinstance(v, dict)
+        }
+    else:
+        return {}, ""
+    for label in LABELS:
+        figures = per_label.get(label)
+        if isinstance(figures, dict):
+            out[label] = {
+                k: float(figures[k])
+                for k in ("f1", "roc_auc")
+                if isinstance(figures.get(k), int | float)
+            }
+    return out, source
