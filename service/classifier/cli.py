@@ -11,7 +11,7 @@ import click
 import numpy as np
 
 from . import default_models_dir
-from .data import DataError, Dataset, concat, load_path, read_unlabeled
+from .data import DataError, Dataset, concat, load_path, read_unlabeled, sha256_file
 from .model import (
     LABELS,
     ModelError,
@@ -245,6 +245,82 @@ def _cell(value: object) -> str:
         if isinstance(value, dict | list)
         else str(value)
     )
+
+
+@click.command("thresholds")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--max-ham-blocked",
+    type=click.FloatRange(0, 1),
+    default=0.005,
+    show_default=True,
+    help="Largest share of ham (neither spam nor abuse) that may be blocked.",
+)
+@click.option(
+    "--max-ham-held",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Largest share of ham that may be kept from publication (held or blocked).",
+)
+@models_dir_option
+def thresholds_command(
+    files: tuple[Path, ...], max_ham_blocked: float, max_ham_held: float, models_dir: Path
+) -> None:
+    """Propose hold and block thresholds from labeled files and ham budgets, with the trade-off."""
+    from .thresholds import propose
+
+    datasets = _load_data(files)
+    clf = _load_model(models_dir)
+    data = concat(datasets, name=", ".join(d.name for d in datasets))
+    probs = clf.predict_proba(_samples(data))
+    try:
+        proposal = propose(
+            np.column_stack((data.spam, data.abuse)),
+            probs,
+            max_ham_blocked=max_ham_blocked,
+            max_ham_held=max_ham_held,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"model {clf.version} on {data.name}: {len(data)} rows, {proposal.ham} ham")
+    trained_on = {f.get("sha256") for f in clf.metadata.get("training_files", [])}
+    for d in datasets:
+        if d.path and sha256_file(d.path) in trained_on:
+            click.echo(
+                f"warning: {d.name} is part of {clf.version}'s training data; "
+                "its figures are optimistic, use held-out comments",
+                err=True,
+            )
+    for label in LABELS:
+        click.echo(f"\n{label} ({proposal.positives[label]} positives)")
+        click.echo(f"  {'threshold':>9}  {'ham at or above':>15}  {label + ' recall':>14}")
+        for row in proposal.table[label]:
+            marks = [
+                name
+                for name, t in (("hold", proposal.hold), ("block", proposal.block))
+                if round(t[label], 3) == round(row.threshold, 3)
+            ]
+            recall = "n/a" if np.isnan(row.recall) else f"{row.recall:.1%}"
+            click.echo(
+                f"  {row.threshold:>9.3f}  {row.ham_share:>15.2%}  {recall:>14}"
+                + (f"  <- proposed {' and '.join(marks)}" if marks else "")
+            )
+    click.echo(
+        f"\nproposed (ham blocked at most {max_ham_blocked:.2%}, held or blocked at most "
+        f"{max_ham_held:.2%}, both labels together):"
+    )
+    click.echo(f"  ham blocked {proposal.ham_blocked:.2%}, held or blocked {proposal.ham_held:.2%}")
+    for label in LABELS:
+        if proposal.positives[label]:
+            click.echo(
+                f"  {label} caught: {proposal.recall_blocked[label]:.1%} blocked, "
+                f"{proposal.recall_held[label]:.1%} held or blocked"
+            )
+    for warning in proposal.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for name, value in proposal.as_thresholds().items():
+        click.echo(f"MODERATO_{name.upper()}={value:g}")
 
 
 @click.group("model")
