@@ -36,6 +36,7 @@ from service.classifier.training import (  # noqa: E402
 )
 from service.moderation import Status, Thresholds, decide  # noqa: E402
 
+ABUSE_KINDS = ("insult", "threat", "identity_attack")
 QUIET: Callable[[str], None] = lambda message: None  # noqa: E731
 # Overrides for experiments (--C, --seed-share); the defaults are the shipped configuration.
 OPTIONS: dict = {}
@@ -174,6 +175,22 @@ def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
                     "held_share": round(float(np.mean(status[km] != Status.PUBLISHED)), 4),
                     "blocked": int(np.sum(status[km] == Status.BLOCKED)),
                 }
+        # Per abuse kind: how much of each is caught, and how well the abuse score ranks
+        # that kind above legitimate comments (ROC AUC against the same language's ham).
+        block["abuse_kinds"] = {}
+        for kind in ABUSE_KINDS:
+            km = m & (labels == "abuse") & (kinds == kind)
+            if not km.any():
+                continue
+            against = km | ham
+            block["abuse_kinds"][kind] = {
+                "n": int(km.sum()),
+                "recall_at_hold": round(float(np.mean(probs[km, 1] >= thresholds.abuse_hold)), 4),
+                "held_or_blocked": round(float(np.mean(status[km] != Status.PUBLISHED)), 4),
+                "blocked": round(float(np.mean(status[km] == Status.BLOCKED)), 4),
+                "abuse_p50": round(float(np.percentile(probs[km, 1], 50)), 4),
+                "roc_auc_vs_ham": round(float(roc_auc_score(km[against], probs[against, 1])), 4),
+            }
         for label in ("spam", "abuse"):
             pos = m & (labels == label)
             block[f"{label}_caught"] = {
