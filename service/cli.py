@@ -17,7 +17,13 @@ from sqlalchemy import func, select
 from service import create_app
 from service.classifier import default_models_dir
 from service.classifier import retrain as retrain_model
-from service.classifier.cli import evaluate_command, score_command, train_command
+from service.classifier.cli import (
+    evaluate_command,
+    model_group,
+    score_command,
+    thresholds_command,
+    train_command,
+)
 from service.comments import moderator_labels, sample_of
 from service.extensions import db
 from service.models import User
@@ -130,5 +136,12 @@ def init_app(app: Flask) -> None:
 
 
 cli = FlaskGroup(create_app=create_app, help="Moderato: self-hosted comments with moderation.")
-for command in (serve_command, train_command, evaluate_command, score_command):
+for command in (
+    serve_command,
+    train_command,
+    evaluate_command,
+    score_command,
+    thresholds_command,
+    model_group,
+):
     cli.add_command(command)
