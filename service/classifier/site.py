@@ -43,6 +43,7 @@ L2_PENALTY = 0.5
 # shipped model's loss is tiny, and quadrupling it is a real regression.
 TOLERANCE = {"log_loss": 0.01, "log_loss_relative": 0.25, "roc_auc": 0.02, "ham_held": 0.03}
 HOLD = 0.5
+FEATURE_CHUNK = 10_000
 
 
 @dataclass
@@ -193,10 +194,14 @@ def _split(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _features(clf: Classifier, samples: Sequence[Sample]) -> tuple[sp.csr_matrix, np.ndarray]:
-    hashed = clf._hash(samples)
-    X = fx.weighted_matrix(hashed, clf._idf)
+    # In chunks: hashing's temporary arrays are several times the matrix they produce.
     # Commenter details (meta tokens) have idf 1 in a base model that never saw them.
-    return X, clf._logits(hashed)
+    matrices, logits = [], []
+    for start in range(0, max(len(samples), 1), FEATURE_CHUNK):
+        hashed = clf._hash(samples[start : start + FEATURE_CHUNK])
+        matrices.append(fx.weighted_matrix(hashed, clf._idf))
+        logits.append(clf._logits(hashed).reshape(-1, 2))
+    return sp.vstack(matrices, format="csr"), np.vstack(logits)
 
 
 @dataclass(slots=True)
