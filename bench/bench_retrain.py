@@ -7,6 +7,7 @@ corpus and, when present, the public sets' texts, then runs the same `retrain` t
 `moderato retrain` runs, on a copy of the promoted model in a temporary folder. Peak memory is
 the process's maximum resident set (ru_maxrss), generation included: a server holds the
 decisions in memory the same way. Run it on one core (taskset -c 0) to match the goal.
+The goal's 1,000,000 currently needs far more than 4 GB (about 18 GB; see models/MODEL_CARD.md).
 """
 
 from __future__ import annotations
