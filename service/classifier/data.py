@@ -155,18 +155,25 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def _read_jsonl(path: Path) -> list[dict]:
-    rows = []
     with open(path, encoding="utf-8", errors="replace") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise DataError(f"{path}:{number}: each line must be a JSON object")
-            rows.append(row)
+        return _parse_jsonl(fh.read(), str(path))
+
+
+def _parse_jsonl(content: str, name: str, *, required: str | None = None) -> list[dict]:
+    """One JSON object per non-empty line; errors name the file and line."""
+    rows = []
+    for number, line in enumerate(content.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{name}:{number}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(row, dict):
+            raise DataError(f"{name}:{number}: each line must be a JSON object")
+        if required is not None and required not in row:
+            raise DataError(f"{name}:{number}: expected an object with a {required!r} key")
+        rows.append(row)
     return rows
 
 
@@ -384,21 +391,9 @@ def read_unlabeled(source: io.TextIOBase | Path, *, jsonl: bool | None = None) -
     if jsonl is None:
         jsonl = content.lstrip().startswith("{")
     name = str(source) if isinstance(source, Path) else "<stdin>"
-    rows: list[dict] = []
     if jsonl:
-        for number, line in enumerate(content.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{name}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or "text" not in row:
-                raise DataError(f"{name}:{number}: expected an object with a 'text' key")
-            rows.append(row)
-    else:
-        reader = csv.DictReader(io.StringIO(content))
-        if reader.fieldnames is None or "text" not in reader.fieldnames:
-            raise DataError(f"{name}: expected a CSV header with a 'text' column")
-        rows = list(reader)
-    return rows
+        return _parse_jsonl(content, name, required="text")
+    reader = csv.DictReader(io.StringIO(content))
+    if reader.fieldnames is None or "text" not in reader.fieldnames:
+        raise DataError(f"{name}: expected a CSV header with a 'text' column")
+    return list(reader)
