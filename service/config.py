@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +103,6 @@ def _instance_secret(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    import secrets
-
     instance.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_hex(32)
     path.write_text(secret)

@@ -223,7 +223,7 @@ def test_rate_limit_answers_429_in_json_and_stores_nothing_more(rate_limited, cl
     codes = [
         client.post("/api/v1/comments", json=comment(body=f"n{i}")).status_code for i in range(3)
     ]
-    assert codes[:2] != [429, 429] and codes[2] == 429
+    assert codes[0] in (201, 202) and codes[1] in (201, 202) and codes[2] == 429
     refused = client.post("/api/v1/comments", json=comment())
     assert refused.get_json()["error"] == "too_many_requests"
     assert stored(app) == 2

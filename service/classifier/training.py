@@ -21,7 +21,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from . import features as fx
 from .data import Dataset
-from .model import LABELS, Classifier, make_params
+from .model import LABELS, make_params
 
 RANDOM_STATE = 20261127
 
@@ -244,27 +244,3 @@ def oof_metrics(fit: BaseFit) -> dict[str, dict]:
             per[source] = binary_metrics(y[s], p[s])
         result[label] = per
     return result
-
-
-def evaluate_classifier(clf: Classifier, dataset: Dataset, threshold: float = 0.5) -> dict:
-    """Metrics of a loaded model on a labeled dataset, per label."""
-    from .model import Sample
-
-    samples = [
-        Sample(t, a, e, u)
-        for t, a, e, u in zip(
-            dataset.texts,
-            dataset.authors or [""] * len(dataset),
-            dataset.emails or [""] * len(dataset),
-            dataset.urls or [""] * len(dataset),
-            strict=True,
-        )
-    ]
-    probs = clf.predict_proba(samples)
-    out = {}
-    for j, label in enumerate(LABELS):
-        y = dataset.spam if label == "spam" else dataset.abuse
-        m = ~np.isnan(y)
-        if m.any():
-            out[label] = binary_metrics(y[m], probs[m, j], threshold)
-    return out
