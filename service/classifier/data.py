@@ -42,6 +42,8 @@ class Dataset:
     authors: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    # Site-context tokens per row where the source records them (see Sample.context).
+    contexts: list[list[str]] = field(default_factory=list)
     # Raw labels kept for benchmarks that use a source's own task (e.g. OLID OFF/NOT).
     raw: dict[str, list[str]] = field(default_factory=dict)
 

@@ -24,7 +24,11 @@ MAX_CHARS = 3_000
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
-N_FEATURES = 1 << N_BITS
+N_TEXT_FEATURES = 1 << N_BITS
+# Whole tokens (text shape, links, commenter details, site context) get buckets of their own
+# after the text n-grams', so a token never shares a weight with an n-gram.
+TOKEN_BITS = 16
+N_FEATURES = N_TEXT_FEATURES + (1 << TOKEN_BITS)
 
 _MASK64 = (1 << 64) - 1
 _BASE = 0x100000001B3  # odd, so it has an inverse modulo 2**64
@@ -130,13 +134,98 @@ def meta_tokens(author: str = "", email: str = "", url: str = "") -> list[str]:
     url, email, author = _as_str(url).strip(), _as_str(email).strip(), _as_str(author)
     if url:
         tokens.append("meta:url")
-        host = re.sub(r"^[a-z]+://", "", url.casefold()).split("/")[0]
+        host = _host(url)
         tokens.append("meta:url-tld:" + host.rsplit(".", 1)[-1][:12])
+        tokens.append("meta:url-domain:" + _registered_domain(host))
     if email:
         tokens.append("meta:email")
+        tokens.append("meta:email-domain:" + email.rsplit("@", 1)[-1].casefold()[:60])
     if author and _URL.search(author[:500]):
         tokens.append("meta:author-link")
     return tokens
+
+
+def _host(url: str) -> str:
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.casefold()).split("/")[0].split("?")[0]
+    return host.rsplit("@", 1)[-1].split(":")[0].removeprefix("www.")[:80]
+
+
+def _registered_domain(host: str) -> str:
+    """The last two labels (three under a two-letter country code's co/com/org)."""
+    labels = [part for part in host.split(".") if part]
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gob", "gov", "ac", "edu"})
+_UPPER = re.compile(r"[A-Z\u00c0-\u00de]")
+_LETTER = re.compile(r"[^\W\d_]")
+_RUN = re.compile(r"(.)\1{3,}")
+_SHOUT = re.compile(r"[!?]{3,}")
+
+
+def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
+    """Tokens for what normalization erases: length, capitals, repeated characters, links.
+
+    They are model features with value 1 outside the text's norm, learned by the base model
+    from every training source (links and capitals from YouTube and SMS spam, shouting from
+    the abuse sets), so they count even before a site retrains.
+    """
+    out = []
+    for raw in texts:
+        text = _as_str(raw)[:MAX_RAW_CHARS]
+        n = len(text.strip())
+        tokens = ["shape:length:" + _bin(n, (1, 20, 80, 300, 1500), "0 xs s m l xl".split())]
+        letters = len(_LETTER.findall(text)) if n else 0
+        if letters >= 12:
+            caps = len(_UPPER.findall(text)) / letters
+            tokens.append("shape:capitals:" + _bin(caps, (0.3, 0.7), ["low", "some", "most"]))
+        if _RUN.search(text):
+            tokens.append("shape:repeated-characters")
+        if _SHOUT.search(text):
+            tokens.append("shape:repeated-punctuation")
+        links = [_host(m.group(0)) for m in _URL.finditer(text)]
+        tokens.append("shape:links:" + _bin(len(links), (1, 2, 3), ["0", "1", "2", "3+"]))
+        for domain in sorted({_registered_domain(h) for h in links})[:5]:
+            tokens.append("link:domain:" + domain)
+            tokens.append("link:tld:" + domain.rsplit(".", 1)[-1][:12])
+        out.append(tokens)
+    return out
+
+
+def _bin(value: float, edges: Sequence[float], names: Sequence[str]) -> str:
+    for edge, name in zip(edges, names, strict=False):
+        if value < edge:
+            return name
+    return names[-1]
+
+
+# How explanations name the tokens above (prefix -> words a moderator reads).
+TOKEN_NAMES = {
+    "shape:length:": "(length: {})",
+    "shape:capitals:": "(capital letters: {})",
+    "shape:repeated-characters": "(repeated characters)",
+    "shape:repeated-punctuation": "(!!! or ???)",
+    "shape:links:": "(links: {})",
+    "link:domain:": "(link to {})",
+    "link:tld:": "(link ending .{})",
+    "meta:url-tld:": "(website ending .{})",
+    "meta:url-domain:": "(website {})",
+    "meta:url": "(gave a website)",
+    "meta:email-domain:": "(e-mail at {})",
+    "meta:email": "(gave an e-mail)",
+    "meta:author-link": "(link in the name)",
+    "history:": "(author's history here: {})",
+    "wave:": "(similar recent comments: {})",
+}
+
+
+def token_name(token: str) -> str:
+    """A readable name for a shape, commenter or context token."""
+    for prefix, template in TOKEN_NAMES.items():
+        if token.startswith(prefix):
+            return template.format(token[len(prefix) :])
+    return f"({token})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +364,8 @@ def _hash_token(token: str) -> int:
     h = 0
     for ch in token:
         h = (h * _BASE + ord(ch)) & _MASK64
-    return int(_bucket(np.array([h], dtype=np.uint64), _META_SALT)[0])
+    x = (((h ^ int(_META_SALT)) * int(_FIB)) & _MASK64) >> (64 - TOKEN_BITS)
+    return N_TEXT_FEATURES + x
 
 
 def occurrence_matrix(hashed: Hashed) -> sp.csr_matrix:
@@ -308,4 +398,6 @@ def compute_idf(hashed: Hashed) -> np.ndarray:
     counts = occurrence_matrix(hashed)
     df = np.bincount(counts.indices, minlength=N_FEATURES)
     n = hashed.n_docs
-    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    idf[N_TEXT_FEATURES:] = 1.0  # tokens are counted once, unweighted
+    return idf.astype(np.float32)

@@ -80,6 +80,9 @@ class Sample:
     author: str = ""
     email: str = ""
     url: str = ""  # the author's website, if given
+    # Tokens for the comment's situation on its site, e.g. "history:rejected:1" or "wave:2-4"
+    # (see service.signals); hashed like the commenter's details.
+    context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +143,8 @@ class Classifier:
         return self._logits(hashed)
 
     def _hash(self, samples: Sequence[Sample], *, spans: bool = False) -> fx.Hashed:
-        texts = fx.normalize_many([_field(s, "text") for s in samples])
-        metas = [
-            fx.meta_tokens(_field(s, "author"), _field(s, "email"), _field(s, "url"))
-            for s in samples
-        ]
-        return fx.hash_texts(texts, metas if any(metas) else None, spans=spans)
+        raw = [_field(s, "text") for s in samples]
+        return fx.hash_texts(fx.normalize_many(raw), _tokens(samples, raw), spans=spans)
 
     def _logits(self, hashed: fx.Hashed) -> np.ndarray:
         n = hashed.n_docs
@@ -209,15 +208,17 @@ class Classifier:
         for match in _WORD.finditer(text):
             word_of[match.start() : match.end()] = len(words)
             words.append(match.group(0))
-        totals = np.zeros((len(words) + 1, 2))  # last row: the commenter's details
+        tokens = _tokens([sample], [_field(sample, "text")])[0]
+        totals = np.zeros((len(words) + len(tokens), 2))  # then one row per token
         if hashed.meta is not None:
-            totals[-1] = self._coef[hashed.meta[1]].sum(axis=0) * self._calibration[:, 0]
+            rows = len(words) + np.arange(len(tokens))
+            totals[rows] = self._coef[hashed.meta[1]] * self._calibration[:, 0]
         for k, (s, n) in enumerate(zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)):
             ids = np.unique(word_of[s : s + n])
             ids = ids[ids >= 0]
             if ids.size:
                 totals[ids] += contrib[k] / ids.size
-        names = [*words, "(commenter details)"]
+        names = [*words, *(fx.token_name(t) for t in tokens)]
         result = []
         for j in range(2):
             merged: dict[str, float] = {}
@@ -229,6 +230,17 @@ class Classifier:
 
 
 _WORD = re.compile(r"\w+|[^\w\s\x01]+")
+
+
+def _tokens(samples: Sequence[Sample], raw: Sequence[str]) -> list[list[str]]:
+    """Whole-token features of each sample: text shape, commenter details, site context."""
+    shapes = fx.shape_tokens(raw)
+    return [
+        shape
+        + fx.meta_tokens(_field(s, "author"), _field(s, "email"), _field(s, "url"))
+        + [t for t in (getattr(s, "context", ()) or ()) if isinstance(t, str)]
+        for s, shape in zip(samples, shapes, strict=True)
+    ]
 
 
 def _field(sample: object, name: str) -> str:

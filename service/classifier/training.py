@@ -59,7 +59,7 @@ class TrainingSet:
     abuse: np.ndarray
     sources: np.ndarray  # str
     groups: np.ndarray  # str
-    metas: list[list[str]]
+    metas: list[list[str]]  # text-shape and site-context tokens
 
     def target(self, label: str) -> np.ndarray:
         return self.spam if label == "spam" else self.abuse
@@ -75,6 +75,7 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
     seen: set[str] = set()
     for d in order:
         normalized = fx.normalize_many(d.texts)
+        shapes = fx.shape_tokens(d.texts)
         for i, text in enumerate(normalized):
             if text in seen:
                 continue
@@ -84,13 +85,9 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
             abuse.append(d.abuse[i])
             sources.append(d.source)
             groups.append(d.groups[i] if d.groups else d.name)
-            metas.append(
-                fx.meta_tokens(
-                    d.authors[i] if d.authors else "",
-                    d.emails[i] if d.emails else "",
-                    d.urls[i] if d.urls else "",
-                )
-            )
+            # Commenter details are left to site layers: the public sets and the seed have
+            # none worth learning from (YouTube author names are not blog commenters' sites).
+            metas.append(shapes[i] + (d.contexts[i] if d.contexts else []))
     return TrainingSet(
         texts=texts,
         spam=np.array(spam, dtype=float),
@@ -152,9 +149,7 @@ def fit_base(
     """Train both heads on `datasets` and return the artifact parameters."""
     data = build_training_set(datasets)
     progress(f"{len(data.texts)} distinct texts after de-duplication; hashing n-grams")
-    # Commenter details are left to site layers: the public sets and the seed have none
-    # worth learning from (YouTube author names are not blog commenters' websites).
-    hashed = fx.hash_texts(data.texts)
+    hashed = fx.hash_texts(data.texts, data.metas)
     idf = fx.compute_idf(hashed)
     X = fx.weighted_matrix(hashed, idf)
     coef = np.zeros((fx.N_FEATURES, 2), dtype=np.float32)
