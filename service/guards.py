@@ -24,8 +24,14 @@ LINK = re.compile(
 class Refusal(Exception):
     """A comment refused before scoring: HTTP status, stable code, readable message, field."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None,
-                 retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        field: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
         self.retry_after = retry_after
@@ -50,28 +56,48 @@ def issue_form_token(secret: str, site: str, post: str) -> str:
     return _serializer(secret).dumps(_post_key(site, post))
 
 
-def check_form_token(token: str | None, secret: str, site: str, post: str, *, now: float,
-                     min_seconds: float, max_seconds: float) -> None:
+def check_form_token(
+    token: str | None,
+    secret: str,
+    site: str,
+    post: str,
+    *,
+    now: float,
+    min_seconds: float,
+    max_seconds: float,
+) -> None:
     """Refuse a missing, forged, foreign, too fresh or too old form token."""
     if not token:
-        raise Refusal(400, "form_token_missing", "form_token: reload the page and try again",
-                      "form_token")
+        raise Refusal(
+            400, "form_token_missing", "form_token: reload the page and try again", "form_token"
+        )
     try:
         key, issued = _serializer(secret).loads(token, return_timestamp=True)
     except BadSignature:
-        raise Refusal(400, "form_token_invalid", "form_token: not a token this server issued",
-                      "form_token") from None
+        raise Refusal(
+            400, "form_token_invalid", "form_token: not a token this server issued", "form_token"
+        ) from None
     if key != _post_key(site, post):
-        raise Refusal(400, "form_token_invalid", "form_token: issued for another post",
-                      "form_token")
+        raise Refusal(
+            400, "form_token_invalid", "form_token: issued for another post", "form_token"
+        )
     age = now - issued.timestamp()
     if age > max_seconds:
-        raise Refusal(400, "form_token_expired",
-                      "form_token: the form was open too long; post again", "form_token")
+        raise Refusal(
+            400,
+            "form_token_expired",
+            "form_token: the form was open too long; post again",
+            "form_token",
+        )
     if age < min_seconds:
         wait = max(1, round(min_seconds - age + 0.5))
-        raise Refusal(429, "too_fast", f"posted {age:.1f} s after the form appeared; wait a moment",
-                      None, retry_after=wait)
+        raise Refusal(
+            429,
+            "too_fast",
+            f"posted {age:.1f} s after the form appeared; wait a moment",
+            None,
+            retry_after=wait,
+        )
 
 
 def count_links(body: str) -> int:
@@ -82,8 +108,12 @@ def check_links(body: str, max_links: int) -> None:
     """A few links are conversation; many are advertising."""
     found = count_links(body)
     if found > max_links:
-        raise Refusal(422, "too_many_links",
-                      f"body: at most {max_links} links per comment (found {found})", "body")
+        raise Refusal(
+            422,
+            "too_many_links",
+            f"body: at most {max_links} links per comment (found {found})",
+            "body",
+        )
 
 
 def fingerprint(body: str) -> str:

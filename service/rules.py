@@ -127,8 +127,15 @@ class Ruling:
     rule: str | None
 
 
-def evaluate(decision: Decision, author: Author, text: str, bans: Sequence[BanLike],
-             banned_words: Sequence[str], suspect_words: Sequence[str], now: datetime) -> Ruling:
+def evaluate(
+    decision: Decision,
+    author: Author,
+    text: str,
+    bans: Sequence[BanLike],
+    banned_words: Sequence[str],
+    suspect_words: Sequence[str],
+    now: datetime,
+) -> Ruling:
     """Apply bans (block), banned words (block) and suspect words (hold) on top of the model.
 
     A rule only ever makes the decision stricter; the first rule that does so is recorded.

@@ -46,8 +46,9 @@ class Placed(Generic[N]):
     reply_to: int | None = None
 
 
-def arrange(nodes: Sequence[N], max_depth: int,
-            sort: SortOrder = SortOrder.OLDEST) -> list[Placed[N]]:
+def arrange(
+    nodes: Sequence[N], max_depth: int, sort: SortOrder = SortOrder.OLDEST
+) -> list[Placed[N]]:
     """Depth-first thread order; replies deeper than `max_depth` are flattened to that depth.
 
     A reply whose parent is not among `nodes` becomes top-level. A deleted comment stays only
@@ -67,8 +68,9 @@ def arrange(nodes: Sequence[N], max_depth: int,
 
     def ordered(items: list[N], top: bool) -> list[N]:
         newest = sort is SortOrder.NEWEST or (top and sort is SortOrder.TOP_NEWEST)
-        return sorted((n for n in items if kept(n)), key=lambda n: (n.created_at, n.id),
-                      reverse=newest)
+        return sorted(
+            (n for n in items if kept(n)), key=lambda n: (n.created_at, n.id), reverse=newest
+        )
 
     placed: list[Placed[N]] = []
     stack: list[Placed[N]] = [Placed(n, None, 0) for n in reversed(ordered(children[None], True))]
@@ -77,7 +79,8 @@ def arrange(nodes: Sequence[N], max_depth: int,
         placed.append(item)
         nested = item.depth < max_depth
         below = [
-            Placed(c, item.node.id, item.depth + 1) if nested
+            Placed(c, item.node.id, item.depth + 1)
+            if nested
             else Placed(c, item.parent, item.depth, reply_to=item.node.id)
             for c in ordered(children[item.node.id], False)
         ]

@@ -54,6 +54,7 @@ RENDERED_CACHE_SIZE = 512
 
 # ---- Origins: which blogs may call the API from a browser ----
 
+
 def _listed(origin: str, origins: list[str] | None) -> bool:
     # Owners type origins by hand: "https://blog.example.org/" means the same origin.
     return any(origin == listed.strip().rstrip("/").lower() for listed in origins or [])
@@ -63,20 +64,26 @@ def _origin_allowed(origin: str, site: Site | None) -> bool:
     """The service's own pages, instance-wide origins, then the site's (any site's if unknown)."""
     origin = origin.lower()
     if urlsplit(origin).netloc == request.host.lower() or _listed(
-            origin, current_app.config["MODERATO_ALLOWED_ORIGINS"]):
+        origin, current_app.config["MODERATO_ALLOWED_ORIGINS"]
+    ):
         return True
     if site is not None:
         return _listed(origin, site.allowed_origins)
-    return any(_listed(origin, origins)
-               for origins in db.session.execute(select(Site.allowed_origins)).scalars())
+    return any(
+        _listed(origin, origins)
+        for origins in db.session.execute(select(Site.allowed_origins)).scalars()
+    )
 
 
 def _site_named() -> Site | None:
     """The site this request is about, once known (or named in the query), else None."""
     if "site" not in g:
         slug = request.args.get("site")
-        g.site = db.session.execute(select(Site).where(Site.slug == slug)).scalar_one_or_none() \
-            if slug else None
+        g.site = (
+            db.session.execute(select(Site).where(Site.slug == slug)).scalar_one_or_none()
+            if slug
+            else None
+        )
     return g.site
 
 
@@ -86,8 +93,12 @@ def _use_site(slug: str) -> Site:
     origin = request.headers.get("Origin")
     # Requests without an Origin are not from a browser page; CORS cannot protect against them.
     if origin and request.method in WRITE_METHODS and not _origin_allowed(origin, site):
-        raise APIError(403, "origin_not_allowed",
-                       f"origin: {origin} may not post to site {site.slug!r}", "origin")
+        raise APIError(
+            403,
+            "origin_not_allowed",
+            f"origin: {origin} may not post to site {site.slug!r}",
+            "origin",
+        )
     return site
 
 
@@ -118,6 +129,7 @@ def allow_configured_origins(response: Response) -> Response:
 
 # ---- Rate limits ----
 
+
 def _post_rate_limit() -> str:
     return current_app.config["MODERATO_RATELIMIT_POST"]
 
@@ -145,6 +157,7 @@ def _stored(response: Response) -> bool:
 
 # ---- Helpers ----
 
+
 def _limits() -> dict[str, int]:
     config = current_app.config
     return {
@@ -160,8 +173,11 @@ M = TypeVar("M", bound=BaseModel)
 
 def _json_body(model: type[M]) -> M:
     if not request.is_json:
-        raise APIError(415, "unsupported_media_type",
-                       "send the body as JSON with Content-Type: application/json")
+        raise APIError(
+            415,
+            "unsupported_media_type",
+            "send the body as JSON with Content-Type: application/json",
+        )
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise APIError(400, "invalid_json", "the request body must be a JSON object")
@@ -178,20 +194,26 @@ def _query(model: type[M], *lists: str) -> M:
 @bp.errorhandler(guards.Refusal)
 def refused(refusal: guards.Refusal) -> tuple[Response, int]:
     """A guard's refusal in the API's error shape; `too_fast` says when to try again."""
-    response, status = APIError(refusal.status, refusal.code, refusal.message,
-                                refusal.field).to_response()
+    response, status = APIError(
+        refusal.status, refusal.code, refusal.message, refusal.field
+    ).to_response()
     if refusal.retry_after:
         response.headers["Retry-After"] = str(refusal.retry_after)
     return response, status
 
 
-def _comment_out(comment: Comment, placed: Placed[Comment] | None = None,
-                 authors: dict[int, str] | None = None) -> CommentOut:
+def _comment_out(
+    comment: Comment, placed: Placed[Comment] | None = None, authors: dict[int, str] | None = None
+) -> CommentOut:
     return CommentOut(
         id=comment.id,
         parent=placed.parent if placed else comment.parent_id,
-        author=comment.author, url=comment.website, html=comment.body_html,
-        created=comment.created_at, edited=comment.edited_at, deleted=comment.deleted,
+        author=comment.author,
+        url=comment.website,
+        html=comment.body_html,
+        created=comment.created_at,
+        edited=comment.edited_at,
+        deleted=comment.deleted,
         reply_to=(authors or {}).get(placed.reply_to) if placed and placed.reply_to else None,
     )
 
@@ -206,25 +228,34 @@ def _dump(model: BaseModel, status: int = 200) -> tuple[Response, int]:
 
 # ---- Writing ----
 
+
 def _check_guards(data: CommentIn, site: Site) -> None:
     """Honeypot, form token, links, duplicates: refused before the classifier, nothing stored."""
     config = current_app.config
     guards.check_honeypot(data.homepage)
     if data.form_token or config["MODERATO_REQUIRE_FORM_TOKEN"]:
         guards.check_form_token(
-            data.form_token, config["SECRET_KEY"], site.slug, data.post, now=time.time(),
+            data.form_token,
+            config["SECRET_KEY"],
+            site.slug,
+            data.post,
+            now=time.time(),
             min_seconds=float(config["MODERATO_MIN_SUBMIT_SECONDS"]),
-            max_seconds=float(config["MODERATO_MAX_FORM_AGE_SECONDS"]))
+            max_seconds=float(config["MODERATO_MAX_FORM_AGE_SECONDS"]),
+        )
     guards.check_links(data.body, int(config["MODERATO_MAX_LINKS"]))
     since = utcnow() - timedelta(seconds=int(config["MODERATO_DUPLICATE_WINDOW_SECONDS"]))
     guards.check_duplicate(data.body, comments.recent_bodies(site, data.post, since))
 
 
 @bp.post("/comments")
-@limiter.limit(_post_rate_limit, error_message="too many comments from this address; "
-                                                "wait a minute")
-@limiter.limit(_per_post_rate_limit, key_func=_post_key, deduct_when=_stored,
-               error_message="this post is receiving too many comments; wait a minute")
+@limiter.limit(_post_rate_limit, error_message="too many comments from this address; wait a minute")
+@limiter.limit(
+    _per_post_rate_limit,
+    key_func=_post_key,
+    deduct_when=_stored,
+    error_message="this post is receiving too many comments; wait a minute",
+)
 def create_comment() -> tuple[Response, int]:
     """Accept a comment: 201 with it when published, 202 with only its id when held or blocked.
 
@@ -235,13 +266,17 @@ def create_comment() -> tuple[Response, int]:
     _check_guards(data, site)
     token = secrets.token_urlsafe(32)
     comment = comments.create_comment(
-        data, get_scorer(), current_app.config["MODERATO_THRESHOLDS"],
+        data,
+        get_scorer(),
+        current_app.config["MODERATO_THRESHOLDS"],
         address_hash=address_hash(request.remote_addr, current_app.config["SECRET_KEY"]),
-        edit_token_hash=_hash_token(token))
+        edit_token_hash=_hash_token(token),
+    )
     until = comments.editable_until(comment)
     if comment.status is Status.PUBLISHED:
-        out = CreatedOut(**_comment_out(comment).model_dump(), edit_token=token,
-                         editable_until=until)
+        out = CreatedOut(
+            **_comment_out(comment).model_dump(), edit_token=token, editable_until=until
+        )
         return _dump(out, 201)
     # Held and blocked look the same from outside: a spammer learns nothing about the verdict.
     return _dump(HeldOut(id=comment.id, edit_token=token, editable_until=until), 202)
@@ -254,8 +289,11 @@ def _own_comment(comment_id: int) -> Comment:
         raise APIError(404, "not_found", "no such comment")
     _use_site(comment.post.site.slug)
     token = request.headers.get(EDIT_TOKEN_HEADER, "")
-    if not token or not comment.edit_token_hash or not hmac.compare_digest(
-            _hash_token(token), comment.edit_token_hash):
+    if (
+        not token
+        or not comment.edit_token_hash
+        or not hmac.compare_digest(_hash_token(token), comment.edit_token_hash)
+    ):
         raise APIError(403, "forbidden", f"{EDIT_TOKEN_HEADER}: not the token of this comment")
     if utcnow() > comments.editable_until(comment):
         raise APIError(403, "edit_window_closed", "the time to edit or delete this comment is over")
@@ -271,8 +309,9 @@ def update_comment(comment_id: int) -> tuple[Response, int]:
     comment = _own_comment(comment_id)
     data = _json_body(BodyIn)
     guards.check_links(data.body, int(current_app.config["MODERATO_MAX_LINKS"]))
-    comment = comments.edit_comment(comment, data.body, get_scorer(),
-                                    current_app.config["MODERATO_THRESHOLDS"])
+    comment = comments.edit_comment(
+        comment, data.body, get_scorer(), current_app.config["MODERATO_THRESHOLDS"]
+    )
     if comment.status is Status.PUBLISHED:
         return _dump(_comment_out(comment))
     return _dump(PendingOut(id=comment.id), 202)
@@ -292,9 +331,11 @@ def get_form_token() -> Response:
     query = _query(ListQuery)
     site = comments.get_site(query.site)
     config = current_app.config
-    out = FormTokenOut(token=guards.issue_form_token(config["SECRET_KEY"], site.slug, query.post),
-                       min_seconds=float(config["MODERATO_MIN_SUBMIT_SECONDS"]),
-                       max_seconds=float(config["MODERATO_MAX_FORM_AGE_SECONDS"]))
+    out = FormTokenOut(
+        token=guards.issue_form_token(config["SECRET_KEY"], site.slug, query.post),
+        min_seconds=float(config["MODERATO_MIN_SUBMIT_SECONDS"]),
+        max_seconds=float(config["MODERATO_MAX_FORM_AGE_SECONDS"]),
+    )
     response = jsonify(out.model_dump())
     response.cache_control.no_store = True
     return response
@@ -309,6 +350,7 @@ def preview_comment() -> tuple[Response, int]:
 
 # ---- Reading ----
 
+
 def _thread_etag(site: Site, query: ListQuery) -> str:
     version = comments.post_version(site, query.post)
     key = f"{site.id}|{site.max_depth}|{query.sort}|{query.post}|{version}"
@@ -319,8 +361,12 @@ def _render_thread(site: Site, query: ListQuery) -> bytes:
     rows = comments.published_comments(site, query.post)
     authors = {c.id: c.author for c in rows}
     placed = arrange(rows, site.max_depth, query.sort)
-    body = CommentList(post=query.post, total=sum(not p.node.deleted for p in placed),
-                       sort=query.sort, comments=[_comment_out(p.node, p, authors) for p in placed])
+    body = CommentList(
+        post=query.post,
+        total=sum(not p.node.deleted for p in placed),
+        sort=query.sort,
+        comments=[_comment_out(p.node, p, authors) for p in placed],
+    )
     return body.model_dump_json().encode()
 
 
@@ -394,6 +440,7 @@ def health() -> tuple[Response, int]:
     scorer = get_scorer()
     ok = database and scorer.classifier is not None
     detail = None if ok else (scorer.error if database else "database unreachable")
-    body = Health(status="ok" if ok else "degraded", database=database, model=scorer.version,
-                  detail=detail)
+    body = Health(
+        status="ok" if ok else "degraded", database=database, model=scorer.version, detail=detail
+    )
     return jsonify(body.model_dump()), 200 if database else 503

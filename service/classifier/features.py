@@ -162,6 +162,7 @@ _UPPER = re.compile(r"[A-Z\u00c0-\u00de]")
 _LETTER = re.compile(r"[^\W\d_]")
 _RUN = re.compile(r"(.)\1{3,}")
 _SHOUT = re.compile(r"[!?]{3,}")
+_LENGTHS = ("0", "xs", "s", "m", "l", "xl")
 
 
 def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
@@ -175,7 +176,7 @@ def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
     for raw in texts:
         text = _as_str(raw)[:MAX_RAW_CHARS]
         n = len(text.strip())
-        tokens = ["shape:length:" + _bin(n, (1, 20, 80, 300, 1500), "0 xs s m l xl".split())]
+        tokens = ["shape:length:" + _bin(n, (1, 20, 80, 300, 1500), _LENGTHS)]
         letters = len(_LETTER.findall(text)) if n else 0
         if letters >= 12:
             caps = len(_UPPER.findall(text)) / letters

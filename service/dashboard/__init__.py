@@ -43,8 +43,13 @@ from service.models import Comment, Post, User
 from service.moderation import ALLOWED_ACTIONS, Action, Status
 from service.scoring import get_scorer
 
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates",
-               static_folder="static")
+bp = Blueprint(
+    "dashboard",
+    __name__,
+    url_prefix="/dashboard",
+    template_folder="templates",
+    static_folder="static",
+)
 bp.register_blueprint(admin.bp)
 bp.register_blueprint(rules_views.bp)
 bp.register_blueprint(reports.bp)
@@ -114,10 +119,18 @@ def get_queue() -> str:
     scope = access.in_scope()
     result = queue_page(flt, scope, current_app.config["MODERATO_THRESHOLDS"])
     return render_template(
-        "dashboard/queue.html", flt=flt, page=result, queues=list(Queue), sorts=list(Sort),
-        counts={Queue.PENDING: pending_count(scope)}, count_cap=COUNT_CAP, sites=access.sites(),
+        "dashboard/queue.html",
+        flt=flt,
+        page=result,
+        queues=list(Queue),
+        sorts=list(Sort),
+        counts={Queue.PENDING: pending_count(scope)},
+        count_cap=COUNT_CAP,
+        sites=access.sites(),
         allowed=ALLOWED_ACTIONS,
-        buttons=BUTTONS, form=ActionForm(), scorer=get_scorer(),
+        buttons=BUTTONS,
+        form=ActionForm(),
+        scorer=get_scorer(),
     )
 
 
@@ -144,9 +157,15 @@ def get_comment(comment_id: int) -> str:
     comment = _get_comment(comment_id)
     parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
     return render_template(
-        "dashboard/comment.html", comment=comment, parent=parent, queue=queue_of(comment),
-        form=ModerateForm(), post_form=PostSettingsForm(obj=comment.post), allowed=ALLOWED_ACTIONS,
-        buttons=BUTTONS, explanation=explanation(comment),
+        "dashboard/comment.html",
+        comment=comment,
+        parent=parent,
+        queue=queue_of(comment),
+        form=ModerateForm(),
+        post_form=PostSettingsForm(obj=comment.post),
+        allowed=ALLOWED_ACTIONS,
+        buttons=BUTTONS,
+        explanation=explanation(comment),
     )
 
 
@@ -158,8 +177,14 @@ def decide(comment: Comment, action: Action, expected: Status) -> str | None:
     except comments.ConflictError as exc:
         db.session.rollback()  # release the row lock taken to check the state
         return str(exc)
-    audit.record(actor, f"{action.value}_comment", f"comment {comment.id}",
-                 site_id=comment.post.site_id, previous=expected.value, status=comment.status.value)
+    audit.record(
+        actor,
+        f"{action.value}_comment",
+        f"comment {comment.id}",
+        site_id=comment.post.site_id,
+        previous=expected.value,
+        status=comment.status.value,
+    )
     return None
 
 
@@ -218,8 +243,12 @@ def moderate_comments() -> Response:
     if not selection:
         flash("Select at least one comment first (x, or the checkboxes).", "error")
         return redirect(back)
-    found = {c.id: c for c in db.session.execute(
-        select(Comment).where(Comment.id.in_([i for i, _ in selection]))).scalars()}
+    found = {
+        c.id: c
+        for c in db.session.execute(
+            select(Comment).where(Comment.id.in_([i for i, _ in selection]))
+        ).scalars()
+    }
     missing = sorted({i for i, _ in selection} - found.keys())
     if missing:
         listed = ", ".join(map(str, missing))
@@ -240,10 +269,17 @@ def _author_comments() -> tuple[dict[str, str], list[Comment]]:
         key, match = {"name": name}, (Comment.author == name) & Comment.email.is_(None)
     else:
         abort(400, description="Name an author with ?email= or ?name=.")
-    rows = db.session.execute(
-        select(Comment).join(Comment.post).where(access.in_scope(), match)
-        .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(AUTHOR_PAGE_LIMIT)
-    ).scalars().all()
+    rows = (
+        db.session.execute(
+            select(Comment)
+            .join(Comment.post)
+            .where(access.in_scope(), match)
+            .order_by(Comment.created_at.desc(), Comment.id.desc())
+            .limit(AUTHOR_PAGE_LIMIT)
+        )
+        .scalars()
+        .all()
+    )
     return key, list(rows)
 
 
@@ -252,9 +288,16 @@ def _author_comments() -> tuple[dict[str, str], list[Comment]]:
 def get_author() -> str:
     key, rows = _author_comments()
     by_status = {status: sum(c.status is status for c in rows) for status in Status}
-    return render_template("dashboard/author.html", key=key, comments=rows, by_status=by_status,
-                           form=ActionForm(), allowed=ALLOWED_ACTIONS, buttons=BUTTONS,
-                           queue_of=queue_of)
+    return render_template(
+        "dashboard/author.html",
+        key=key,
+        comments=rows,
+        by_status=by_status,
+        form=ActionForm(),
+        allowed=ALLOWED_ACTIONS,
+        buttons=BUTTONS,
+        queue_of=queue_of,
+    )
 
 
 @bp.post("/authors")
@@ -276,8 +319,14 @@ def update_post(post_id: int) -> Response:
     form = PostSettingsForm()
     require_valid(form)
     post.closed, post.require_moderation = form.closed.data, form.require_moderation.data
-    audit.record(current_user, "update_post", post.url, site_id=post.site_id,
-                 closed=post.closed, require_moderation=post.require_moderation)
+    audit.record(
+        current_user,
+        "update_post",
+        post.url,
+        site_id=post.site_id,
+        closed=post.closed,
+        require_moderation=post.require_moderation,
+    )
     flash(f"Saved the settings of “{post.title or post.url}”.", "ok")
     return redirect(safe_next(request.form.get("next")))
 

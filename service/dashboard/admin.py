@@ -57,8 +57,13 @@ def create_user() -> Response | tuple[str, int]:
 
 def _user_form(user: User) -> UserEditForm:
     # Filled from `data`, not `obj`: `user.sites` holds Site rows where the form wants ids.
-    form = UserEditForm(data={"active": user.is_active_account, "is_admin": user.is_admin,
-                              "sites": [site.id for site in user.sites]})
+    form = UserEditForm(
+        data={
+            "active": user.is_active_account,
+            "is_admin": user.is_admin,
+            "sites": [site.id for site in user.sites],
+        }
+    )
     form.sites.choices = [SelectChoice(str(site.id), site.name) for site in _all_sites()]
     return form
 
@@ -68,8 +73,9 @@ def _user_form(user: User) -> UserEditForm:
 def get_user(user_id: int) -> str:
     user = db.get_or_404(User, user_id, description=f"There is no account {user_id}.")
     form = _user_form(user)
-    return render_template("dashboard/user.html", user=user, form=form,
-                           password_form=PasswordResetForm())
+    return render_template(
+        "dashboard/user.html", user=user, form=form, password_form=PasswordResetForm()
+    )
 
 
 @bp.post("/users/<int:user_id>")
@@ -83,8 +89,14 @@ def update_user(user_id: int) -> Response:
         return redirect(url_for("dashboard.admin.get_user", user_id=user.id))
     user.is_admin, user.is_active_account = form.is_admin.data, form.active.data
     user.sites = [site for site in _all_sites() if site.id in (form.sites.data or [])]
-    audit.record(current_user, "update_user", user.username, admin=user.is_admin,
-                 active=user.is_active_account, sites=[s.slug for s in user.sites])
+    audit.record(
+        current_user,
+        "update_user",
+        user.username,
+        admin=user.is_admin,
+        active=user.is_active_account,
+        sites=[s.slug for s in user.sites],
+    )
     flash(f"Saved {user.username}.", "ok")
     return redirect(url_for("dashboard.admin.get_user", user_id=user.id))
 
@@ -162,7 +174,14 @@ def save_site(site_id: int | None = None) -> Response | tuple[str, int]:
     for name, value in values.items():
         setattr(site, name, value)
     db.session.flush()
-    audit.record(current_user, "save_site", site.slug, site_id=site.id, **values,
-                 origins=site.allowed_origins, require_moderation=site.require_moderation)
+    audit.record(
+        current_user,
+        "save_site",
+        site.slug,
+        site_id=site.id,
+        **values,
+        origins=site.allowed_origins,
+        require_moderation=site.require_moderation,
+    )
     flash(f"Saved site {site.name}.", "ok")
     return redirect(url_for("dashboard.admin.get_site", site_id=site.id))

@@ -41,9 +41,14 @@ class ActionForm(FlaskForm):
 
 
 class UserCreateForm(FlaskForm):
-    username = StringField("User name", validators=[
-        DataRequired(), Length(max=80),
-        Regexp(r"^[\w.@+-]+$", message="letters, digits and . @ + - _")])
+    username = StringField(
+        "User name",
+        validators=[
+            DataRequired(),
+            Length(max=80),
+            Regexp(r"^[\w.@+-]+$", message="letters, digits and . @ + - _"),
+        ],
+    )
     password = PasswordField("Password", validators=PASSWORD)
     is_admin = BooleanField("Admin (manages sites and accounts)")
 
@@ -64,9 +69,14 @@ def _threshold(label: str) -> FloatField:
 
 class SiteForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Slug (the widget's data-moderato-site)", validators=[
-        DataRequired(), Length(max=64),
-        Regexp(r"^[a-z0-9-]+$", message="lower-case letters, digits and -")])
+    slug = StringField(
+        "Slug (the widget's data-moderato-site)",
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(r"^[a-z0-9-]+$", message="lower-case letters, digits and -"),
+        ],
+    )
     allowed_origins = TextAreaField("Allowed origins (one per line)")
     spam_hold = _threshold("Spam: hold at or above")
     spam_block = _threshold("Spam: block at or above")
@@ -81,11 +91,15 @@ class WordsForm(FlaskForm):
 
 
 class BanForm(FlaskForm):
-    kind = SelectField("Ban by", choices=[
-        SelectChoice(BanKind.EMAIL.value, "Email"),
-        SelectChoice(BanKind.EMAIL_DOMAIN.value, "Email domain"),
-        SelectChoice(BanKind.ADDRESS_HASH.value, "Address hash"),
-        SelectChoice(BanKind.WEBSITE_DOMAIN.value, "Website domain")])
+    kind = SelectField(
+        "Ban by",
+        choices=[
+            SelectChoice(BanKind.EMAIL.value, "Email"),
+            SelectChoice(BanKind.EMAIL_DOMAIN.value, "Email domain"),
+            SelectChoice(BanKind.ADDRESS_HASH.value, "Address hash"),
+            SelectChoice(BanKind.WEBSITE_DOMAIN.value, "Website domain"),
+        ],
+    )
     value = StringField("Value", validators=[DataRequired(), Length(max=254)])
     site = SelectField("Site", coerce=int)
     reason = StringField("Reason (optional)", validators=[Optional(), Length(max=200)])

@@ -93,10 +93,13 @@ class QueueFilter:
         if site and not site.isdigit():
             raise FilterError(f"site: expected a site id, got {site!r}")
         texts = {name: (args.get(name) or "").strip()[:200] for name in ("post", "author", "q")}
-        flt = cls(queue=choice("queue", Queue, Queue.PENDING),  # type: ignore[arg-type]
-                  sort=choice("sort", Sort, Sort.NEWEST),  # type: ignore[arg-type]
-                  site=int(site) if site else None, after=(args.get("after") or "").strip(),
-                  **texts)
+        flt = cls(
+            queue=choice("queue", Queue, Queue.PENDING),  # type: ignore[arg-type]
+            sort=choice("sort", Sort, Sort.NEWEST),  # type: ignore[arg-type]
+            site=int(site) if site else None,
+            after=(args.get("after") or "").strip(),
+            **texts,
+        )
         if flt.after:
             flt.cursor()  # fail now, with a readable message, rather than in the query
         return flt
@@ -116,8 +119,15 @@ class QueueFilter:
     def args(self, **changes: object) -> dict[str, str]:
         """Query-string arguments for a link to this view with `changes`; empty ones left out."""
         flt = replace(self, **changes)  # type: ignore[arg-type]
-        values = {"queue": flt.queue.value, "sort": flt.sort.value, "site": flt.site,
-                  "post": flt.post, "author": flt.author, "q": flt.q, "after": flt.after}
+        values = {
+            "queue": flt.queue.value,
+            "sort": flt.sort.value,
+            "site": flt.site,
+            "post": flt.post,
+            "author": flt.author,
+            "q": flt.q,
+            "after": flt.after,
+        }
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
     @property
@@ -134,8 +144,10 @@ def _least(*exprs: ColumnElement[float]) -> ColumnElement[float]:
 def uncertainty(thresholds: Thresholds) -> ColumnElement[float]:
     """Distance of the nearer score to its nearest threshold; unscored comments count as 0."""
     parts = []
-    limits = ((Comment.spam_score, thresholds.spam_hold, thresholds.spam_block),
-              (Comment.abuse_score, thresholds.abuse_hold, thresholds.abuse_block))
+    limits = (
+        (Comment.spam_score, thresholds.spam_hold, thresholds.spam_block),
+        (Comment.abuse_score, thresholds.abuse_hold, thresholds.abuse_block),
+    )
     for column, hold, block in limits:
         for limit in (hold, block):
             parts.append(func.abs(func.coalesce(column, literal(limit)) - literal(limit)))
@@ -154,11 +166,19 @@ def filter_conditions(flt: QueueFilter) -> list[ColumnElement[bool]]:
     if flt.post.isdigit():
         conditions.append(Comment.post_id == int(flt.post))
     elif flt.post:
-        conditions.append(or_(Post.title.ilike(_like(flt.post), escape="\\"),
-                              Post.url.ilike(_like(flt.post), escape="\\")))
+        conditions.append(
+            or_(
+                Post.title.ilike(_like(flt.post), escape="\\"),
+                Post.url.ilike(_like(flt.post), escape="\\"),
+            )
+        )
     if flt.author:
-        conditions.append(or_(Comment.author.ilike(_like(flt.author), escape="\\"),
-                              Comment.email.ilike(_like(flt.author), escape="\\")))
+        conditions.append(
+            or_(
+                Comment.author.ilike(_like(flt.author), escape="\\"),
+                Comment.email.ilike(_like(flt.author), escape="\\"),
+            )
+        )
     if flt.q:
         conditions.append(Comment.body.ilike(_like(flt.q), escape="\\"))
     return conditions
@@ -176,14 +196,17 @@ class Page:
     next_after: str | None  # the cursor of the next page, None on the last one
 
 
-def page(flt: QueueFilter, scope: ColumnElement[bool], thresholds: Thresholds,
-         size: int = PAGE_SIZE) -> Page:
+def page(
+    flt: QueueFilter, scope: ColumnElement[bool], thresholds: Thresholds, size: int = PAGE_SIZE
+) -> Page:
     """One page of the queue `flt` asks for, within `scope` (the moderator's sites)."""
     margin = uncertainty(thresholds)
     # Keys first, rows second: the sort then carries ids and margins, not whole comments.
     query: Select = (
-        select(Comment.id, margin).join(Comment.post)
-        .where(scope, *filter_conditions(flt)).limit(size + 1)
+        select(Comment.id, margin)
+        .join(Comment.post)
+        .where(scope, *filter_conditions(flt))
+        .limit(size + 1)
     )
     key: ColumnElement = margin if flt.sort is Sort.UNCERTAIN else Comment.created_at
     descending = flt.sort is Sort.NEWEST
@@ -195,15 +218,24 @@ def page(flt: QueueFilter, scope: ColumnElement[bool], thresholds: Thresholds,
             query = query.where(or_(key > value, and_(key == value, Comment.id > last_id)))
     order = (key.desc(), Comment.id.desc()) if descending else (key.asc(), Comment.id.asc())
     keys = db.session.execute(query.order_by(*order)).all()
-    comments = {c.id: c for c in db.session.execute(
-        select(Comment).join(Comment.post).options(contains_eager(Comment.post))
-        .where(Comment.id.in_([comment_id for comment_id, _ in keys[:size]]))).scalars()}
+    comments = {
+        c.id: c
+        for c in db.session.execute(
+            select(Comment)
+            .join(Comment.post)
+            .options(contains_eager(Comment.post))
+            .where(Comment.id.in_([comment_id for comment_id, _ in keys[:size]]))
+        ).scalars()
+    }
     rows = [Row(comments[comment_id], float(m)) for comment_id, m in keys[:size]]
     next_after = None
     if len(keys) > size:
         last = rows[-1]
-        value = repr(last.uncertainty) if flt.sort is Sort.UNCERTAIN else \
-            last.comment.created_at.isoformat()
+        value = (
+            repr(last.uncertainty)
+            if flt.sort is Sort.UNCERTAIN
+            else last.comment.created_at.isoformat()
+        )
         next_after = f"{value}_{last.comment.id}"
     return Page(rows, next_after)
 
@@ -217,6 +249,11 @@ def pending_count(scope: ColumnElement[bool]) -> int:
     Only the pending queue is counted on every page: it is the work to do, and its rows are
     found through the status index, whereas splitting blocked comments by verdict reads each row.
     """
-    capped = (select(Comment.id).join(Comment.post)
-              .where(scope, queue_condition(Queue.PENDING)).limit(COUNT_CAP + 1).subquery())
+    capped = (
+        select(Comment.id)
+        .join(Comment.post)
+        .where(scope, queue_condition(Queue.PENDING))
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
     return db.session.execute(select(func.count()).select_from(capped)).scalar_one()

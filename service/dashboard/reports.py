@@ -60,16 +60,29 @@ def list_audit() -> str:
         query = query.where(AuditEntry.action == action)
     if before is not None:
         query = query.where(AuditEntry.id < before)
-    rows = db.session.execute(
-        query.order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE_SIZE + 1)).scalars().all()
+    rows = (
+        db.session.execute(query.order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE_SIZE + 1))
+        .scalars()
+        .all()
+    )
     entries, more = rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
-    actions = db.session.execute(
-        select(AuditEntry.action).distinct().order_by(AuditEntry.action)).scalars().all()
+    actions = (
+        db.session.execute(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+        .scalars()
+        .all()
+    )
     users = db.session.execute(select(User).order_by(User.username)).scalars().all()
     filters = {"actor": actor, "site": site, "action": action}
     older = {k: v for k, v in filters.items() if v} | {"before": entries[-1].id} if more else None
-    return render_template("dashboard/audit.html", entries=entries, actions=actions, users=users,
-                           sites=access.sites(), filters=filters, older=older)
+    return render_template(
+        "dashboard/audit.html",
+        entries=entries,
+        actions=actions,
+        users=users,
+        sites=access.sites(),
+        filters=filters,
+        older=older,
+    )
 
 
 def _model_created() -> datetime | None:
@@ -86,8 +99,9 @@ def _model_created() -> datetime | None:
 
 def new_labels(since: datetime | None) -> int:
     """Comments decided by a moderator since `since` (every decided comment when None)."""
-    query = (select(func.count(distinct(Transition.comment_id)))
-             .where(Transition.actor_id.is_not(None)))
+    query = select(func.count(distinct(Transition.comment_id))).where(
+        Transition.actor_id.is_not(None)
+    )
     if since is not None:
         query = query.where(Transition.created_at > since)
     return db.session.execute(query).scalar_one()
@@ -98,8 +112,10 @@ def _per_day(scope: ColumnElement[bool]) -> tuple[list[str], list[Series]]:
     days = [(start + timedelta(days=i)).date() for i in range(DAYS)]
     counts: dict[Status, list[int]] = {status: [0] * DAYS for status, _ in OUTCOMES}
     rows = db.session.execute(
-        select(Comment.created_at, Comment.status).join(Comment.post)
-        .where(scope, Comment.created_at >= start)).all()
+        select(Comment.created_at, Comment.status)
+        .join(Comment.post)
+        .where(scope, Comment.created_at >= start)
+    ).all()
     for created, status in rows:
         counts[status][(created.date() - days[0]).days] += 1
     labels = [day.strftime("%d %b") for day in days]
@@ -112,9 +128,12 @@ def _decisions(
     """Per model version, agreement with moderators; and the decided comments by label."""
     decided = select(Transition.comment_id).where(Transition.actor_id.is_not(None))
     rows = db.session.execute(
-        select(Comment, Transition).join(Comment.post)
+        select(Comment, Transition)
+        .join(Comment.post)
         .join(Transition, Transition.comment_id == Comment.id)
-        .where(scope, Comment.id.in_(decided)).order_by(Comment.id, Transition.id)).all()
+        .where(scope, Comment.id.in_(decided))
+        .order_by(Comment.id, Transition.id)
+    ).all()
     first: dict[int, Status] = {}
     last: dict[int, tuple[Comment, Label]] = {}
     for comment, transition in rows:
@@ -136,32 +155,67 @@ def get_stats() -> str:
     day_labels, day_series = _per_day(scope)
     versions, by_label = _decisions(scope)
     now = utcnow()
-    waiting = db.session.execute(
-        select(Comment.created_at).join(Comment.post)
-        .where(scope, Comment.status.in_([Status.PENDING, Status.BLOCKED]))).scalars().all()
+    waiting = (
+        db.session.execute(
+            select(Comment.created_at)
+            .join(Comment.post)
+            .where(scope, Comment.status.in_([Status.PENDING, Status.BLOCKED]))
+        )
+        .scalars()
+        .all()
+    )
     ages = age_histogram(now - created for created in waiting)
     approved = by_label.get(Label.HAM, [])
     rejected = by_label.get(Label.SPAM, []) + by_label.get(Label.ABUSE, [])
     bins = [f"{i / 10:.1f}" for i in range(10)]
     charts = {
-        "per_day": bar_chart(f"Comments per day by current state, last {DAYS} days", day_labels,
-                             day_series, stacked=True),
+        "per_day": bar_chart(
+            f"Comments per day by current state, last {DAYS} days",
+            day_labels,
+            day_series,
+            stacked=True,
+        ),
         "overturned": bar_chart(
             "Share of the model's decisions that moderators overturned, per model version",
-            list(versions), [Series("overturned", [a.overturned or 0.0 for a in versions.values()],
-                                    "bar-rejected")], percent=True),
-        "age": bar_chart("Age of comments waiting for a moderator (pending and blocked)",
-                         [name for name, _ in AGE_BUCKETS],
-                         [Series("waiting", ages, "bar-pending")]),
+            list(versions),
+            [
+                Series(
+                    "overturned", [a.overturned or 0.0 for a in versions.values()], "bar-rejected"
+                )
+            ],
+            percent=True,
+        ),
+        "age": bar_chart(
+            "Age of comments waiting for a moderator (pending and blocked)",
+            [name for name, _ in AGE_BUCKETS],
+            [Series("waiting", ages, "bar-pending")],
+        ),
     }
     for label in ("spam", "abuse"):
         charts[label] = bar_chart(
-            f"{label.capitalize()} scores of comments moderators approved and rejected", bins,
-            [Series("approved", histogram(getattr(c, f"{label}_score") for c in approved),
-                    "bar-published"),
-             Series("rejected", histogram(getattr(c, f"{label}_score") for c in rejected),
-                    "bar-rejected")])
+            f"{label.capitalize()} scores of comments moderators approved and rejected",
+            bins,
+            [
+                Series(
+                    "approved",
+                    histogram(getattr(c, f"{label}_score") for c in approved),
+                    "bar-published",
+                ),
+                Series(
+                    "rejected",
+                    histogram(getattr(c, f"{label}_score") for c in rejected),
+                    "bar-rejected",
+                ),
+            ],
+        )
     created = _model_created()
-    return render_template("dashboard/stats.html", charts=charts, versions=versions,
-                           waiting=len(waiting), scorer=get_scorer(), model_created=created,
-                           new_labels=new_labels(created), is_admin=current_user.is_admin)
+    return render_template(
+        "dashboard/stats.html",
+        charts=charts,
+        versions=versions,
+        waiting=len(waiting),
+        scorer=get_scorer(),
+        model_created=created,
+        new_labels=new_labels(created),
+        is_admin=current_user.is_admin,
+    )

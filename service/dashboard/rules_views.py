@@ -37,17 +37,38 @@ def _ban_form() -> BanForm:
 def list_rules(ban_form: BanForm | None = None) -> str:
     """Bans in force or expired, and the word lists of each site the moderator looks after."""
     sites = access.sites()
-    bans = db.session.execute(
-        select(Ban).where(or_(Ban.site_id.in_([s.id for s in sites]),
-                              Ban.site_id.is_(None) if current_user.is_admin else False))
-        .order_by(Ban.created_at.desc(), Ban.id.desc())
-    ).scalars().all()
-    words = {site.id: WordsForm(formdata=None, banned_words="\n".join(site.banned_words or []),
-                                suspect_words="\n".join(site.suspect_words or []))
-             for site in sites}
-    return render_template("dashboard/rules.html", sites=sites, bans=bans, words=words,
-                           ban_form=ban_form or _ban_form(), delete_form=EmptyForm(), now=utcnow(),
-                           site_names={s.id: s.name for s in sites})
+    bans = (
+        db.session.execute(
+            select(Ban)
+            .where(
+                or_(
+                    Ban.site_id.in_([s.id for s in sites]),
+                    Ban.site_id.is_(None) if current_user.is_admin else False,
+                )
+            )
+            .order_by(Ban.created_at.desc(), Ban.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    words = {
+        site.id: WordsForm(
+            formdata=None,
+            banned_words="\n".join(site.banned_words or []),
+            suspect_words="\n".join(site.suspect_words or []),
+        )
+        for site in sites
+    }
+    return render_template(
+        "dashboard/rules.html",
+        sites=sites,
+        bans=bans,
+        words=words,
+        ban_form=ban_form or _ban_form(),
+        delete_form=EmptyForm(),
+        now=utcnow(),
+        site_names={s.id: s.name for s in sites},
+    )
 
 
 @bp.post("/bans")
@@ -68,14 +89,29 @@ def create_ban() -> Response | tuple[str, int]:
     if expires is not None and expires <= utcnow():
         form.expires.errors = ["must be in the future"]
         return list_rules(form), 400
-    ban = Ban(site_id=site_id, kind=kind, value=value, reason=form.reason.data or "",
-              expires_at=expires, created_by_id=current_user.id)
+    ban = Ban(
+        site_id=site_id,
+        kind=kind,
+        value=value,
+        reason=form.reason.data or "",
+        expires_at=expires,
+        created_by_id=current_user.id,
+    )
     db.session.add(ban)
     db.session.flush()
-    audit.record(current_user, "create_ban", f"{kind.value} {value}", site_id=site_id,
-                 expires=expires.isoformat() if expires else None, reason=ban.reason or None)
-    flash(f"Banned {kind.value.replace('_', ' ')} {value}"
-          f"{' until ' + expires.date().isoformat() if expires else ''}.", "ok")
+    audit.record(
+        current_user,
+        "create_ban",
+        f"{kind.value} {value}",
+        site_id=site_id,
+        expires=expires.isoformat() if expires else None,
+        reason=ban.reason or None,
+    )
+    flash(
+        f"Banned {kind.value.replace('_', ' ')} {value}"
+        f"{' until ' + expires.date().isoformat() if expires else ''}.",
+        "ok",
+    )
     return redirect(url_for("dashboard.rules.list_rules"))
 
 
@@ -85,8 +121,13 @@ def delete_ban(ban_id: int) -> Response:
     ban = db.get_or_404(Ban, ban_id, description=f"There is no ban {ban_id}.")
     access.require_site(ban.site_id)
     require_valid(EmptyForm())
-    audit.record(current_user, "delete_ban", f"{ban.kind.value} {ban.value}", site_id=ban.site_id,
-                 commit=False)
+    audit.record(
+        current_user,
+        "delete_ban",
+        f"{ban.kind.value} {ban.value}",
+        site_id=ban.site_id,
+        commit=False,
+    )
     db.session.delete(ban)
     db.session.commit()
     flash(f"Lifted the ban on {ban.kind.value.replace('_', ' ')} {ban.value}.", "ok")
@@ -102,8 +143,17 @@ def update_words(site_id: int) -> Response:
     require_valid(form)
     site.banned_words = parse_words(form.banned_words.data or "")
     site.suspect_words = parse_words(form.suspect_words.data or "")
-    audit.record(current_user, "update_words", site.slug, site_id=site.id,
-                 banned=site.banned_words, suspect=site.suspect_words)
-    flash(f"Saved the word lists of {site.name}: {len(site.banned_words)} banned, "
-          f"{len(site.suspect_words)} suspect.", "ok")
+    audit.record(
+        current_user,
+        "update_words",
+        site.slug,
+        site_id=site.id,
+        banned=site.banned_words,
+        suspect=site.suspect_words,
+    )
+    flash(
+        f"Saved the word lists of {site.name}: {len(site.banned_words)} banned, "
+        f"{len(site.suspect_words)} suspect.",
+        "ok",
+    )
     return redirect(url_for("dashboard.rules.list_rules") + f"#site-{site.id}")

@@ -85,14 +85,24 @@ class Series:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *,
-              stacked: bool = False, width: int = 640, height: int = 220,
-              percent: bool = False) -> Markup:
+def bar_chart(
+    title: str,
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    stacked: bool = False,
+    width: int = 640,
+    height: int = 220,
+    percent: bool = False,
+) -> Markup:
     """A bar chart (grouped, or stacked) as inline SVG with a title and a readable description."""
     pad_left, pad_bottom, pad_top = 40, 36, 10
     plot_w, plot_h = width - pad_left - 8, height - pad_bottom - pad_top
-    totals = [sum(s.values[i] for s in series) for i in range(len(categories))] if stacked else \
-        [max((s.values[i] for s in series), default=0) for i in range(len(categories))]
+    totals = (
+        [sum(s.values[i] for s in series) for i in range(len(categories))]
+        if stacked
+        else [max((s.values[i] for s in series), default=0) for i in range(len(categories))]
+    )
     top = 1.0 if percent else max(max(totals, default=0), 1)
     slot = plot_w / max(len(categories), 1)
     bar_w = slot * 0.8 / (1 if stacked else max(len(series), 1))
@@ -103,7 +113,7 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
         f'<line class="axis" x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - 8}" '
         f'y2="{pad_top + plot_h}"/>',
         f'<text class="tick" x="{pad_left - 4}" y="{pad_top + 10}" text-anchor="end">'
-        f'{"100%" if percent else _number(top)}</text>',
+        f"{'100%' if percent else _number(top)}</text>",
         f'<text class="tick" x="{pad_left - 4}" y="{pad_top + plot_h}" text-anchor="end">0</text>',
     ]
     label_every = max(1, len(categories) // 10)
@@ -116,19 +126,25 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
             x = x0 if stacked else x0 + j * bar_w
             y = base - h
             shown = f"{value:.0%}" if percent else _number(value)
-            parts.append(f'<rect class="{s.css}" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
-                         f'height="{h:.1f}"><title>{escape(category)} · {escape(s.name)}: '
-                         f'{shown}</title></rect>')
+            parts.append(
+                f'<rect class="{s.css}" x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" '
+                f'height="{h:.1f}"><title>{escape(category)} · {escape(s.name)}: '
+                f"{shown}</title></rect>"
+            )
             if stacked:
                 base = y
         if i % label_every == 0:
-            parts.append(f'<text class="tick" x="{x0 + slot * 0.4:.1f}" y="{height - 20}" '
-                         f'text-anchor="middle">{escape(category)}</text>')
+            parts.append(
+                f'<text class="tick" x="{x0 + slot * 0.4:.1f}" y="{height - 20}" '
+                f'text-anchor="middle">{escape(category)}</text>'
+            )
     legend_x = pad_left
     for s in series:
-        parts.append(f'<rect class="{s.css}" x="{legend_x}" y="{height - 12}" width="10" '
-                     f'height="10"/><text class="tick" x="{legend_x + 14}" y="{height - 3}">'
-                     f"{escape(s.name)}</text>")
+        parts.append(
+            f'<rect class="{s.css}" x="{legend_x}" y="{height - 12}" width="10" '
+            f'height="10"/><text class="tick" x="{legend_x + 14}" y="{height - 3}">'
+            f"{escape(s.name)}</text>"
+        )
         legend_x += 30 + 8 * len(s.name)
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -13,5 +13,6 @@ def get_post() -> str:
     as a blog on its own domain would.
     """
     service = current_app.config.get("MODERATO_DEMO_SERVICE_URL") or url_for(
-        "embed.get_script", _external=True).removesuffix("/embed.js")
+        "embed.get_script", _external=True
+    ).removesuffix("/embed.js")
     return render_template("demo/post.html", service=service.rstrip("/"))
