@@ -390,7 +390,8 @@ def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
         return [_shape_tokens_one(t) for t in raw]
     # The whole batch at once: one code array, each text followed by a separator and told
     # apart by its offsets (a text may hold any character, the separator included).
-    c = np.frombuffer((_SEP.join(raw) + _SEP).encode("utf-32-le", "surrogatepass"), np.uint32)
+    joined = _SEP.join(raw)
+    c = np.frombuffer((joined + _SEP).encode("utf-32-le", "surrogatepass"), np.uint32)
     sizes = np.fromiter(map(len, raw), dtype=np.int64, count=n)
     starts = np.cumsum(sizes + 1) - (sizes + 1)
     gap = np.zeros(c.shape[0], dtype=bool)
@@ -418,16 +419,15 @@ def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
     kind += np.where(letters >= 12, caps + 1, 0) * 4
     kind += np.logical_or.reduceat(run, starts) * 2 + np.logical_or.reduceat(shout, starts)
     out = [list(_SHAPES[k]) for k in kind.tolist()]
-    for i in _texts_matching(_SEP.join(raw), raw, _LINK_HINTS):
+    for i in _texts_matching(joined, raw, _LINK_HINTS):
         del out[i][-1]
         _link_tokens(raw[i], out[i])
     return out
 
 
 def _counts_between(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    total = np.zeros(mask.shape[0] + 1, dtype=np.int64)
-    np.cumsum(mask, out=total[1:])
-    return total[ends] - total[starts]
+    at = np.flatnonzero(mask)
+    return np.searchsorted(at, ends) - np.searchsorted(at, starts)
 
 
 def _shape_tokens_one(text: str) -> list[str]:
