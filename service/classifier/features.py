@@ -63,10 +63,11 @@ _CONTROL = re.compile(
 _TLDS = "com|net|org|info|biz|ru|cn|io|ly|co|me|tk|xyz|top|us|uk|de|es|mx|ar|gl|be|to"
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s\x00]+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:" + _TLDS + r")\b(?:/[^\s\x00]*)?",
+    # (?=[\w-]++\.) only rejects early a word that no dot follows, which could never match.
+    r"|\b(?=[\w-]++\.)[\w-]+(?:\.[\w-]+)*\.(?:" + _TLDS + r")\b(?:/[^\s\x00]*)?",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL = re.compile(r"\b(?=[\w.+-]++@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 # Cheap tests that every text with a link passes (a link starts with a scheme, www. or
 # ends in a listed top-level domain); only those texts go through _URL.
@@ -509,7 +510,8 @@ class Hashed:
     """Feature occurrences of a batch: one entry per n-gram occurrence, not yet aggregated.
 
     Kept as one (documents, buckets) pair of arrays per n-gram kind: scoring sums over the
-    parts directly, which spares concatenating millions of entries for a large batch.
+    parts directly, which spares concatenating millions of entries for a large batch. Within
+    each part (and in `meta`) documents come in ascending order; scoring relies on it.
     """
 
     parts: tuple[tuple[np.ndarray, np.ndarray], ...]  # (int64 document, int64 bucket)
