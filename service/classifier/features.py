@@ -204,7 +204,6 @@ def _ranges_mask(codes: np.ndarray, ranges: Sequence[tuple[int, int]]) -> np.nda
 _COMBINING_RANGES = ((0x300, 0x36F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
 _COMBINING_RANGES += ((0xFE20, 0xFE2F),)
 _QUOTE_CODES = {0x2019: ord("'"), 0x2018: ord("'"), 0x201C: ord('"'), 0x201D: ord('"')}
-_QUOTE_CODES[ord("#")] = ord(" ")
 _LEET_CODES = np.arange(128, dtype=np.uint32)
 for _digit, _letter in zip("013457", "oieast", strict=True):
     _LEET_CODES[ord(_digit)] = ord(_letter)
