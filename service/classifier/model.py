@@ -31,6 +31,8 @@ FORMAT = "moderato-hashed-linear"
 FORMAT_VERSION = 1
 LABELS = ("spam", "abuse")
 POINTER = "current.json"
+# Comments hashed and scored together at most; larger batches are split (see `logits`).
+SCORING_CHUNK = 1024
 
 # Everything an artifact may contain, audited: skops refuses any other type on load.
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -137,8 +139,12 @@ class Classifier:
 
     def logits(self, samples: Sequence[Sample]) -> np.ndarray:
         """Uncalibrated logits, shape (n, 2): the linear model's raw output."""
-        hashed = self._hash(samples)
-        return self._logits(hashed)
+        if len(samples) <= SCORING_CHUNK:
+            return self._logits(self._hash(samples))
+        # A comment's logits do not depend on its neighbours, so a large batch goes in
+        # chunks: smaller temporaries stay in cache and in the allocator's heap.
+        chunks = range(0, len(samples), SCORING_CHUNK)
+        return np.vstack([self.logits(samples[i : i + SCORING_CHUNK]) for i in chunks])
 
     def _hash(self, samples: Sequence[Sample], *, spans: bool = False) -> fx.Hashed:
         raw = [_field(s, "text") for s in samples]

@@ -121,3 +121,23 @@ def test_artifact_for_other_features_is_refused(tmp_path: Path, version: int | N
     sio.dump(params, tmp_path / "other.skops")
     with pytest.raises(ModelError, match="built for other text features"):
         load_artifact(tmp_path / "other.skops")
+
+
+def test_large_batches_are_scored_in_chunks_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from service.classifier import model
+
+    rng = np.random.default_rng(1)
+    params = {
+        "version": "test",
+        "idf": rng.uniform(1, 5, fx.N_FEATURES).astype(np.float32),
+        "coef": rng.normal(0, 1, (fx.N_FEATURES, 2)).astype(np.float32),
+        "intercept": np.zeros(2),
+        "calibration": np.ones((2, 2)),
+    }
+    clf = Classifier(params)
+    samples = [Sample(t) for t in TEXTS]
+    whole = clf.logits(samples)
+    monkeypatch.setattr(model, "SCORING_CHUNK", 4)
+    np.testing.assert_allclose(clf.logits(samples), whole, atol=1e-9)
