@@ -158,12 +158,24 @@ class Classifier:
         if n == 1:  # one comment: a plain sum beats building a matrix
             sums = table[hashed.bucket].sum(axis=0)[None, :]
         else:
-            # Each part's documents come in order: its (docs, buckets) pair is a CSR matrix
-            # of counts, and one product gathers idf^2 and every head's weight at once.
-            sums = np.zeros((n, table.shape[1]))
-            for docs, buckets in hashed.parts:
-                if buckets.shape[0]:
-                    sums += _counts(docs, buckets, bounds, table.shape[0]) @ table
+            # Each part's documents come in order, so the parts stacked are the rows (part,
+            # document) of one CSR count matrix, and one product gathers idf^2 and every
+            # head's weight for all of them at once.
+            parts = hashed.parts
+            starts = [np.zeros(0, dtype=np.int64)]
+            offset = 0
+            for docs, buckets in parts:
+                starts.append(np.searchsorted(docs, bounds[:-1]) + offset)
+                offset += buckets.shape[0]
+            counts = sp.csr_matrix(
+                (
+                    np.ones(offset),
+                    np.concatenate([b for _, b in parts], dtype=np.int32, casting="same_kind"),
+                    np.concatenate([*starts, [offset]]),
+                ),
+                shape=(len(parts) * n, table.shape[0]),
+            )
+            sums = (counts @ table).reshape(len(parts), n, table.shape[1]).sum(axis=0)
         norms = np.sqrt(sums[:, 0])
         norms[norms == 0] = 1.0
         out = sums[:, 1:] / norms[:, None] + self._intercept

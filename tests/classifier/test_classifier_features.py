@@ -96,6 +96,7 @@ def test_logits_match_the_weighted_matrix(heads: int) -> None:
     matrix = fx.weighted_matrix(hashed, params["idf"]).astype(np.float64)
     expected = matrix @ params["coef"].astype(np.float64) + params["intercept"]
     assert got.shape == (len(samples), heads)
+    assert clf._logits(clf._hash([])).shape == (0, heads)
     # weighted_matrix sums repeated n-grams in float32: close, not equal, on the long text.
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3)
     for i, sample in enumerate(samples):
