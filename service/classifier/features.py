@@ -21,6 +21,9 @@ import scipy.sparse as sp
 MAX_RAW_CHARS = 20_000
 MAX_CHARS = 3_000
 
+# Stored in every artifact: a model only scores the features it was trained on. Bump it with
+# any change to what normalization, shape tokens or hashing produce.
+FEATURE_VERSION = 2
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -57,35 +60,31 @@ _CORPUS_ARTIFACTS = (
 _CONTROL = re.compile(
     "[\x01-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\ud800-\udfff]"
 )
+_TLDS = "com|net|org|info|biz|ru|cn|io|ly|co|me|tk|xyz|top|us|uk|de|es|mx|ar|gl|be|to"
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s\x00]+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|biz|ru|cn|io|ly|co|me|tk|xyz|top|us|uk|de|es"
-    r"|mx|ar|gl|be|to)\b(?:/[^\s\x00]*)?",
+    # (?=[\w-]++\.) only rejects early a word that no dot follows, which could never match.
+    r"|\b(?=[\w-]++\.)[\w-]+(?:\.[\w-]+)*\.(?:" + _TLDS + r")\b(?:/[^\s\x00]*)?",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL = re.compile(r"\b(?=[\w.+-]++@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "#": " "})
-_LEET_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[013457])[a-z013457]{3,}\b")
-_LEET = str.maketrans(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+# Cheap tests that every text with a link passes (a link starts with a scheme, www. or
+# ends in a listed top-level domain); only those texts go through _URL.
+_LINK_HINTS = (
+    re.compile("://"),
+    re.compile(r"\.(?<=[wW][wW][wW]\.)"),
+    re.compile(r"\.(?=[^\W\d_])(?:" + _TLDS + r")\b", re.IGNORECASE),
 )
-_REPEATS = re.compile(r"([^\x00])\1{2,}")
-_NUMBER = re.compile(r"\d+")
-_SPACES = re.compile(r"[^\S\x00]+")
-
-
-def _number_placeholder(m: re.Match[str]) -> str:
-    n = len(m.group(0))
-    return "0" if n <= 2 else "00" if n <= 4 else "000"
 
 
 def normalize_many(texts: Sequence[object]) -> list[str]:
     """Lowercase, accent-free texts with placeholders for links, e-mails and numbers.
 
-    The whole batch is joined and goes through each regular expression once: per-call
-    overhead, not the regexes, dominates for short comments.
+    The whole batch is joined and goes through each step once: per-call overhead dominates
+    for short comments. The costly regexes (e-mails, links, mentions) only see the texts
+    that pass a cheap test for them; the character-level steps run in numpy on the batch's
+    code points, or as regexes when the input is short.
     """
     out = _normalize_joined(texts)
     if len(out) != len(texts):
@@ -97,22 +96,219 @@ def normalize_many(texts: Sequence[object]) -> list[str]:
 def _normalize_joined(texts: Sequence[object]) -> list[str]:
     if not texts:
         return []
-    joined = _SEP.join(_as_str(t)[:MAX_RAW_CHARS].replace(_SEP, " ") for t in texts)
+    parts = [_as_str(t)[:MAX_RAW_CHARS] for t in texts]
+    joined = _SEP.join([t.replace(_SEP, " ") if _SEP in t else t for t in parts])
     joined = _CONTROL.sub(" ", joined)
     for literal, pattern in _CORPUS_ARTIFACTS:
         if literal in joined:
             joined = pattern.sub(" ", joined)
     joined = html.unescape(joined)
-    joined = _EMAIL.sub(" xemail ", joined)
-    joined = _URL.sub(" xurl ", joined)
-    joined = _HANDLE.sub(" ", joined)
-    joined = unicodedata.normalize("NFKD", joined.casefold())
-    joined = _COMBINING.sub("", joined).translate(_QUOTES)
-    joined = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), joined)
-    joined = _REPEATS.sub(r"\1\1", joined)
-    joined = _NUMBER.sub(_number_placeholder, joined)
-    joined = _SPACES.sub(" ", joined)
-    return [t.strip()[:MAX_CHARS] for t in joined.split(_SEP)]
+    parts = joined.split(_SEP)
+    if len(parts) != len(texts):
+        return parts
+    # E-mails, links and @mentions: only texts that can hold one meet those regexes, which
+    # cost far more per character than the cheap tests that pick the texts.
+    picked = set(_texts_matching(joined, parts, _LINK_HINTS))
+    picked.update(i for i, t in enumerate(parts) if "@" in t)
+    if picked:
+        idx = sorted(picked)
+        sub = _SEP.join([parts[i] for i in idx])
+        sub = _EMAIL.sub(" xemail ", sub)
+        sub = _URL.sub(" xurl ", sub)
+        sub = _HANDLE.sub(" ", sub)
+        for i, t in zip(idx, sub.split(_SEP), strict=True):
+            parts[i] = t
+        joined = _SEP.join(parts)
+    joined = joined.casefold()
+    if not joined.isascii():
+        joined = unicodedata.normalize("NFKD", joined)
+    if len(joined) < _SMALL:
+        return [t.strip()[:MAX_CHARS] for t in _normalize_chars(joined).split(_SEP)]
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = _normalize_codes(codes)
+    return codes.tobytes().decode("utf-32-le", "surrogatepass").split(_SEP)
+
+
+# Below this many characters, numpy's per-call cost outweighs the regexes' per-character
+# cost; both give the same text (tests/classifier/test_classifier_features.py holds them together).
+_SMALL = 400
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "#": " "})
+_LEET_WORD = re.compile(r"\b(?=\w*[a-z])(?=\w*[013457])[a-z013457]{3,}\b")
+_LEET = str.maketrans(dict(zip("013457", "oieast", strict=True)))
+_REPEATS = re.compile(r"([^\x00])\1{2,}")
+_NUMBER = re.compile(r"\d+")
+_SPACES = re.compile(r"[^\S\x00]+")
+
+
+def _number_placeholder(m: re.Match[str]) -> str:
+    n = len(m.group(0))
+    return "0" if n <= 2 else "00" if n <= 4 else "000"
+
+
+def _normalize_chars(text: str) -> str:
+    """The character-level steps of `_normalize_codes`, with regexes, for short input."""
+    if not text.isascii():
+        text = _COMBINING.sub("", text)
+    text = text.translate(_QUOTES)
+    text = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
+    text = _REPEATS.sub(r"\1\1", text)
+    text = _NUMBER.sub(_number_placeholder, text)
+    return _SPACES.sub(" ", text)
+
+
+def _texts_matching(joined: str, parts: list[str], patterns: Sequence[re.Pattern]) -> list[int]:
+    """Indices of the texts of `joined` (texts joined by _SEP) in which any pattern matches."""
+    found = [m.start() for p in patterns for m in p.finditer(joined)]
+    if not found:
+        return []
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) + 1
+    ends = np.cumsum(lengths)
+    return np.unique(np.searchsorted(ends, np.asarray(found), side="right")).tolist()
+
+
+# Character classes of code points, as bit flags: ASCII from a table, the rest asked of
+# Python once per distinct code point in a batch (same answers as `re`'s \w, \d and \s).
+_W, _D, _S = 1, 2, 4
+
+
+def _flags_of(code: int) -> int:
+    ch = chr(code)
+    return (
+        (_W if ch.isalnum() or ch == "_" else 0)
+        | (_D if ch.isdecimal() else 0)
+        | (_S if ch.isspace() else 0)
+    )
+
+
+_ASCII_FLAGS = np.array([_flags_of(c) for c in range(128)], dtype=np.uint8)
+
+
+def _char_flags(codes: np.ndarray) -> np.ndarray:
+    flags = _ASCII_FLAGS[np.minimum(codes, 127)]
+    high = codes >= 128
+    if high.any():
+        distinct, inverse = np.unique(codes[high], return_inverse=True)
+        table = np.fromiter(map(_flags_of, distinct.tolist()), dtype=np.uint8, count=len(distinct))
+        flags[high] = table[inverse]
+    return flags
+
+
+def _ranges_mask(codes: np.ndarray, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    mask = (codes >= ranges[0][0]) & (codes <= ranges[0][1])
+    for lo, hi in ranges[1:]:
+        mask |= (codes >= lo) & (codes <= hi)
+    return mask
+
+
+_COMBINING_RANGES = ((0x300, 0x36F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF))
+_COMBINING_RANGES += ((0xFE20, 0xFE2F),)
+_QUOTE_CODES = {0x2019: ord("'"), 0x2018: ord("'"), 0x201C: ord('"'), 0x201D: ord('"')}
+_LEET_CODES = np.arange(128, dtype=np.uint32)
+for _digit, _letter in zip("013457", "oieast", strict=True):
+    _LEET_CODES[ord(_digit)] = ord(_letter)
+_IS_LEET_DIGIT = np.zeros(128, dtype=bool)
+_IS_LEET_DIGIT[[ord(c) for c in "013457"]] = True
+_IS_LOWER = np.zeros(128, dtype=bool)
+_IS_LOWER[ord("a") : ord("z") + 1] = True
+_ZERO, _SPACE = ord("0"), ord(" ")
+
+
+def _normalize_codes(c: np.ndarray) -> np.ndarray:
+    """The character-level steps of normalization on a batch's code points, in order:
+    combining marks dropped, quotes unified, leetspeak read, repeats cut to two, numbers
+    replaced, whitespace collapsed, each text stripped and capped. 0 separates texts."""
+    if c.shape[0] == 0:
+        return c
+    c = c.copy()
+    c[c == ord("#")] = _SPACE
+    high = np.flatnonzero(c >= 0x300)  # combining marks and curly quotes are up there
+    if high.shape[0]:
+        chars = c[high]
+        for code, to in _QUOTE_CODES.items():
+            chars[chars == code] = to
+        c[high] = chars
+        marks = _ranges_mask(chars, _COMBINING_RANGES)
+        if marks.any():
+            keep = np.ones(c.shape[0], dtype=bool)
+            keep[high[marks]] = False
+            c = c[keep]
+            if c.shape[0] == 0:
+                return c
+    flags = _char_flags(c)
+    low = np.minimum(c, 127)
+    # Leetspeak: a word (a maximal run of \w) of 3+ characters, all in [a-z013457], with a
+    # letter and one of those digits, has its digits read as letters ("1d10t" -> "idiot").
+    at = np.flatnonzero(_IS_LEET_DIGIT[low] & (c < 128))
+    if at.shape[0]:
+        word = (flags & _W) != 0
+        starts = np.flatnonzero(word[1:] & ~word[:-1]) + 1
+        if word[0]:
+            starts = np.concatenate(([0], starts))
+        ends = np.flatnonzero(word[:-1] & ~word[1:]) + 1
+        if word[-1]:
+            ends = np.concatenate((ends, [word.shape[0]]))
+        # Only the words holding such a digit are looked at, character by character.
+        runs = np.unique(np.searchsorted(starts, at, side="right") - 1)
+        lo, size = starts[runs], ends[runs] - starts[runs]
+        runs, lo, size = runs[size >= 3], lo[size >= 3], size[size >= 3]
+        if runs.shape[0]:
+            offsets = np.cumsum(size) - size
+            index = np.repeat(lo - offsets, size) + np.arange(int(size.sum()))
+            chars = c[index]
+            small = np.minimum(chars, 127)
+            lower = _IS_LOWER[small] & (chars < 128)
+            ok = (lower | _IS_LEET_DIGIT[small]) & (chars < 128)
+            eligible = (np.add.reduceat(ok, offsets) == size) & np.logical_or.reduceat(
+                lower, offsets
+            )
+            index = index[np.repeat(eligible, size) & ~lower]
+            c[index] = _LEET_CODES[c[index]]
+            flags[index] = _W
+    # A run of three or more of one character keeps two.
+    if c.shape[0] > 2:
+        same = c[1:] == c[:-1]
+        drop = np.zeros(c.shape[0], dtype=bool)
+        drop[2:] = same[1:] & same[:-1] & (c[2:] != 0)
+        if drop.any():
+            keep = ~drop
+            c, flags = c[keep], flags[keep]
+    # Numbers: a run of digits becomes 0 (1-2 digits), 00 (3-4) or 000 (more); whitespace
+    # runs become one space, and spaces at either end of a text go. Neither step changes
+    # what the other sees, so both only mark what to drop, and one pass drops it.
+    drop = np.zeros(c.shape[0], dtype=bool)
+    at = np.flatnonzero(flags & _D)
+    if at.shape[0]:
+        new = np.ones(at.shape[0], dtype=bool)
+        new[1:] = at[1:] != at[:-1] + 1
+        firsts = np.flatnonzero(new)
+        lengths = np.diff(np.append(firsts, at.shape[0]))
+        width = np.where(lengths <= 2, 1, np.where(lengths <= 4, 2, 3))
+        rank = np.arange(at.shape[0]) - np.repeat(firsts, lengths)
+        c[at] = _ZERO
+        drop[at[rank >= np.repeat(width, lengths)]] = True
+    space = (flags & _S) != 0
+    at = np.flatnonzero(space)
+    if at.shape[0]:
+        c[at] = _SPACE
+        new = np.ones(at.shape[0], dtype=bool)
+        new[1:] = at[1:] != at[:-1] + 1
+        firsts = at[new]
+        lasts = at[np.append(new[1:], True)]
+        drop[at[~new]] = True
+        n = c.shape[0]
+        before = np.where(firsts > 0, c[np.maximum(firsts - 1, 0)], 0)
+        after = np.where(lasts < n - 1, c[np.minimum(lasts + 1, n - 1)], 0)
+        drop[firsts[(before == 0) | (after == 0)]] = True
+    if drop.any():
+        c = c[~drop]
+    sep = c == 0
+    bounds = np.concatenate(([-1], np.flatnonzero(sep), [c.shape[0]]))
+    if np.diff(bounds).max() > MAX_CHARS + 1:
+        pos = np.arange(c.shape[0])
+        start = np.repeat(bounds[:-1] + 1, np.diff(bounds))[: c.shape[0]]
+        c = c[sep | (pos - start < MAX_CHARS)]
+    return c
 
 
 def normalize(text: object) -> str:
@@ -165,6 +361,20 @@ _SHOUT = re.compile(r"[!?]{3,}")
 _LENGTHS = ("0", "xs", "s", "m", "l", "xl")
 
 
+_LENGTH_EDGES = np.array([1, 20, 80, 300, 1500])
+_LENGTH_TOKENS = tuple("shape:length:" + name for name in _LENGTHS)
+_CAPS_EDGES = np.array([0.3, 0.7])
+_CAPS_TOKENS = tuple("shape:capitals:" + name for name in ("low", "some", "most"))
+_LINK_TOKENS = tuple("shape:links:" + name for name in ("0", "1", "2", "3+"))
+_REPEATED = "shape:repeated-characters"
+_SHOUTING = "shape:repeated-punctuation"
+
+
+def _is_letter(code: int) -> bool:
+    ch = chr(code)  # what [^\W\d_] matches
+    return ch.isalnum() and not ch.isdecimal()
+
+
 def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
     """Tokens for what normalization erases: length, capitals, repeated characters, links.
 
@@ -172,26 +382,91 @@ def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
     from every training source (links and capitals from YouTube and SMS spam, shouting from
     the abuse sets), so they count even before a site retrains.
     """
-    out = []
-    for raw in texts:
-        text = _as_str(raw)[:MAX_RAW_CHARS]
-        n = len(text.strip())
-        tokens = ["shape:length:" + _bin(n, (1, 20, 80, 300, 1500), _LENGTHS)]
-        letters = len(_LETTER.findall(text)) if n else 0
-        if letters >= 12:
-            caps = len(_UPPER.findall(text)) / letters
-            tokens.append("shape:capitals:" + _bin(caps, (0.3, 0.7), ["low", "some", "most"]))
-        if _RUN.search(text):
-            tokens.append("shape:repeated-characters")
-        if _SHOUT.search(text):
-            tokens.append("shape:repeated-punctuation")
-        links = [_host(m.group(0)) for m in _URL.finditer(text)]
-        tokens.append("shape:links:" + _bin(len(links), (1, 2, 3), ["0", "1", "2", "3+"]))
-        for domain in sorted({_registered_domain(h) for h in links})[:5]:
-            tokens.append("link:domain:" + domain)
-            tokens.append("link:tld:" + domain.rsplit(".", 1)[-1][:12])
-        out.append(tokens)
+    raw = [_as_str(t)[:MAX_RAW_CHARS] for t in texts]
+    n = len(raw)
+    if n == 0:
+        return []
+    if sum(map(len, raw)) < _SMALL:
+        return [_shape_tokens_one(t) for t in raw]
+    # The whole batch at once: one code array, each text followed by a separator and told
+    # apart by its offsets (a text may hold any character, the separator included).
+    joined = _SEP.join(raw)
+    c = np.frombuffer((joined + _SEP).encode("utf-32-le", "surrogatepass"), np.uint32)
+    sizes = np.fromiter(map(len, raw), dtype=np.int64, count=n)
+    starts = np.cumsum(sizes + 1) - (sizes + 1)
+    gap = np.zeros(c.shape[0], dtype=bool)
+    gap[starts + sizes] = True
+    letter = (c | 0x20) - 97 < 26  # a-z, A-Z (wraps around below 97)
+    high = c >= 128
+    if high.any():
+        distinct, inverse = np.unique(c[high], return_inverse=True)
+        table = np.fromiter(map(_is_letter, distinct.tolist()), dtype=bool, count=len(distinct))
+        letter[high] = table[inverse]
+    ends = starts + sizes
+    letters = _counts_between(letter, starts, ends)
+    upper = (c - 65 < 26) | (c - 0xC0 <= 0xDE - 0xC0)
+    uppers = _counts_between(upper, starts, ends)
+    run = np.zeros(c.shape[0], dtype=bool)  # (.)\1{3,} starts here
+    same = (c[1:] == c[:-1]) & ~gap[1:]
+    run[:-3] = same[2:] & same[1:-1] & same[:-2] & (c[:-3] != 10) & ~gap[:-3]
+    mark = (c == 33) | (c == 63)
+    shout = np.zeros(c.shape[0], dtype=bool)  # [!?]{3,} starts here
+    shout[:-2] = mark[2:] & mark[1:-1] & mark[:-2]
+    lengths = np.fromiter((len(t.strip()) for t in raw), dtype=np.int64, count=n)
+    kind = np.searchsorted(_LENGTH_EDGES, lengths, side="right") * 16
+    with np.errstate(divide="ignore", invalid="ignore"):
+        caps = np.searchsorted(_CAPS_EDGES, uppers / np.maximum(letters, 1), side="right")
+    kind += np.where(letters >= 12, caps + 1, 0) * 4
+    kind += np.logical_or.reduceat(run, starts) * 2 + np.logical_or.reduceat(shout, starts)
+    out = [list(_SHAPES[k]) for k in kind.tolist()]
+    for i in _texts_matching(joined, raw, _LINK_HINTS):
+        del out[i][-1]
+        _link_tokens(raw[i], out[i])
     return out
+
+
+def _counts_between(mask: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    at = np.flatnonzero(mask)
+    return np.searchsorted(at, ends) - np.searchsorted(at, starts)
+
+
+def _shape_tokens_one(text: str) -> list[str]:
+    n = len(text.strip())
+    tokens = ["shape:length:" + _bin(n, (1, 20, 80, 300, 1500), _LENGTHS)]
+    letters = len(_LETTER.findall(text)) if n else 0
+    if letters >= 12:
+        caps = len(_UPPER.findall(text)) / letters
+        tokens.append("shape:capitals:" + _bin(caps, (0.3, 0.7), ["low", "some", "most"]))
+    if _RUN.search(text):
+        tokens.append(_REPEATED)
+    if _SHOUT.search(text):
+        tokens.append(_SHOUTING)
+    _link_tokens(text, tokens)
+    return tokens
+
+
+def _link_tokens(text: str, tokens: list[str]) -> None:
+    links = [_host(m.group(0)) for m in _URL.finditer(text)]
+    tokens.append(_LINK_TOKENS[min(len(links), 3)])
+    for domain in sorted({_registered_domain(h) for h in links})[:5]:
+        tokens.append("link:domain:" + domain)
+        tokens.append("link:tld:" + domain.rsplit(".", 1)[-1][:12])
+
+
+def _shape_template(kind: int) -> tuple[str, ...]:
+    length, caps, rep, shout = kind // 16, kind // 4 % 4, kind // 2 % 2, kind % 2
+    tokens = [_LENGTH_TOKENS[length]]
+    if caps:
+        tokens.append(_CAPS_TOKENS[caps - 1])
+    if rep:
+        tokens.append(_REPEATED)
+    if shout:
+        tokens.append(_SHOUTING)
+    return (*tokens, _LINK_TOKENS[0])
+
+
+# Every combination of length, capitals, repeats and !!!, as `shape_tokens` numbers it.
+_SHAPES = tuple(_shape_template(kind) for kind in range(16 * len(_LENGTHS)))
 
 
 def _bin(value: float, edges: Sequence[float], names: Sequence[str]) -> str:
@@ -234,7 +509,8 @@ class Hashed:
     """Feature occurrences of a batch: one entry per n-gram occurrence, not yet aggregated.
 
     Kept as one (documents, buckets) pair of arrays per n-gram kind: scoring sums over the
-    parts directly, which spares concatenating millions of entries for a large batch.
+    parts directly, which spares concatenating millions of entries for a large batch. Within
+    each part (and in `meta`) documents come in ascending order; scoring relies on it.
     """
 
     parts: tuple[tuple[np.ndarray, np.ndarray], ...]  # (int64 document, int64 bucket)
@@ -316,11 +592,16 @@ def hash_texts(
                 lens.append((w_start[1:] + w_len[1:] - w_start[:-1])[same])
     meta = None
     if metas is not None:
-        m_docs = [i for i, tokens in enumerate(metas) for _ in tokens]
-        if m_docs:
+        counts = np.fromiter(map(len, metas), dtype=np.int64, count=len(metas))
+        if counts.sum():
+            get = _TOKEN_BUCKETS.get
             meta = (
-                np.asarray(m_docs, dtype=np.int64),
-                np.asarray([_hash_token(t) for ts in metas for t in ts], dtype=np.int64),
+                np.repeat(np.arange(len(metas), dtype=np.int64), counts),
+                np.fromiter(
+                    (get(t) or _hash_token(t) for ts in metas for t in ts),
+                    dtype=np.int64,
+                    count=int(counts.sum()),
+                ),
             )
     return Hashed(
         parts=tuple(zip(docs, buckets, strict=True)),
@@ -348,17 +629,43 @@ def _word_hashes(codes: np.ndarray, doc_of: np.ndarray):
         e = np.zeros(0, dtype=np.int64)
         return e, np.zeros(0, dtype=np.uint64), e, e
     total = codes.shape[0]
-    powers = np.full(total + 1, _BASE, dtype=np.uint64)
-    powers[0] = 1
-    powers = np.cumprod(powers, dtype=np.uint64)
-    inv = np.full(total + 1, _BASE_INV, dtype=np.uint64)
-    inv[0] = 1
-    inv = np.cumprod(inv, dtype=np.uint64)
+    powers, inv = _powers(total + 1)
     # prefix[k] = sum_{j<k} c[j] B^-(j+1), so sum_{s<=j<e} c[j] B^(e-1-j) = B^e (p[e] - p[s]):
     # a word's hash does not depend on where it sits.
-    prefix = np.concatenate(([np.uint64(0)], np.cumsum(codes * inv[1:], dtype=np.uint64)))
+    prefix = np.empty(total + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(np.multiply(codes, inv[1 : total + 1], out=prefix[1:]), out=prefix[1:])
     w_hash = powers[w_end] * (prefix[w_end] - prefix[w_start])
     return doc_of[w_start], w_hash, w_start, w_end - w_start
+
+
+# Token -> bucket, for the tokens seen most (shape tokens come from a few dozen strings).
+# Bounded; dict reads and writes are atomic, so threads can share it.
+_TOKEN_BUCKETS: dict[str, int] = {}
+_TOKEN_CACHE_SIZE = 50_000
+
+
+# Powers of _BASE and of its inverse, computed once for batches up to this many characters
+# (read-only; a longer batch gets its own).
+_POWERS_CACHED = 1 << 19
+_POWER_TABLES: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    global _POWER_TABLES
+    if n <= _POWERS_CACHED and _POWER_TABLES is not None:
+        return _POWER_TABLES
+    size = max(n, _POWERS_CACHED)
+    tables = []
+    for b in (_BASE, _BASE_INV):
+        t = np.full(size, b, dtype=np.uint64)
+        t[0] = 1
+        t = np.cumprod(t, dtype=np.uint64)
+        t.flags.writeable = False
+        tables.append(t)
+    if size == _POWERS_CACHED:
+        _POWER_TABLES = (tables[0], tables[1])
+    return tables[0], tables[1]
 
 
 def _hash_token(token: str) -> int:
@@ -366,7 +673,10 @@ def _hash_token(token: str) -> int:
     for ch in token:
         h = (h * _BASE + ord(ch)) & _MASK64
     x = (((h ^ int(_META_SALT)) * int(_FIB)) & _MASK64) >> (64 - TOKEN_BITS)
-    return N_TEXT_FEATURES + x
+    bucket = N_TEXT_FEATURES + x
+    if len(_TOKEN_BUCKETS) < _TOKEN_CACHE_SIZE:
+        _TOKEN_BUCKETS[token] = bucket
+    return bucket
 
 
 def occurrence_matrix(hashed: Hashed) -> sp.csr_matrix:

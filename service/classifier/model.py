@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy
+import scipy.sparse as sp
 import sklearn
 import skops
 import skops.io as sio
@@ -30,6 +31,8 @@ FORMAT = "moderato-hashed-linear"
 FORMAT_VERSION = 1
 LABELS = ("spam", "abuse")
 POINTER = "current.json"
+# Comments hashed and scored together at most; larger batches are split (see `logits`).
+SCORING_CHUNK = 1024
 
 # Everything an artifact may contain, audited: skops refuses any other type on load.
 TRUSTED_TYPES: tuple[str, ...] = (
@@ -122,15 +125,12 @@ class Classifier:
         self.version: str = params["version"]
         self.metadata = metadata or {}
         self._idf = np.ascontiguousarray(params["idf"], dtype=np.float32)
-        self._idf_sq = (self._idf.astype(np.float64) ** 2).astype(np.float32)
-        # idf folded into the weights once, so scoring gathers a single array.
         coef = np.asarray(params["coef"], dtype=np.float32)
-        self._weighted_spam = np.ascontiguousarray(coef[:, 0] * self._idf)
-        self._weighted_abuse = np.ascontiguousarray(coef[:, 1] * self._idf)
+        self._table, self._token_coef = _scoring_tables(self._idf, coef)
         self._coef = coef  # unweighted: commenter-detail tokens have value 1
         self._intercept = np.asarray(params["intercept"], dtype=np.float64)
         self._calibration = np.asarray(params["calibration"], dtype=np.float64)
-        arrays = [self._idf, self._idf_sq, self._weighted_spam, self._weighted_abuse]
+        arrays = [self._idf, self._table, self._token_coef]
         arrays += [v for v in params.values() if isinstance(v, np.ndarray)]
         for array in arrays:
             array.flags.writeable = False
@@ -139,32 +139,53 @@ class Classifier:
 
     def logits(self, samples: Sequence[Sample]) -> np.ndarray:
         """Uncalibrated logits, shape (n, 2): the linear model's raw output."""
-        hashed = self._hash(samples)
-        return self._logits(hashed)
+        if len(samples) <= SCORING_CHUNK:
+            return self._logits(self._hash(samples))
+        # A comment's logits do not depend on its neighbours, so a large batch goes in
+        # chunks: smaller temporaries stay in cache and in the allocator's heap.
+        chunks = range(0, len(samples), SCORING_CHUNK)
+        return np.vstack([self.logits(samples[i : i + SCORING_CHUNK]) for i in chunks])
 
     def _hash(self, samples: Sequence[Sample], *, spans: bool = False) -> fx.Hashed:
         raw = [_field(s, "text") for s in samples]
         return fx.hash_texts(fx.normalize_many(raw), _tokens(samples, raw), spans=spans)
 
     def _logits(self, hashed: fx.Hashed) -> np.ndarray:
-        n = hashed.n_docs
-        sq, spam, abuse = np.zeros(n), np.zeros(n), np.zeros(n)
-        for docs, buckets in hashed.parts:
-            if n == 1:  # one comment: plain sums beat bincount's bookkeeping
-                sq[0] += self._idf_sq[buckets].sum(dtype=np.float64)
-                spam[0] += self._weighted_spam[buckets].sum(dtype=np.float64)
-                abuse[0] += self._weighted_abuse[buckets].sum(dtype=np.float64)
-                continue
-            sq += np.bincount(docs, weights=self._idf_sq[buckets], minlength=n)
-            spam += np.bincount(docs, weights=self._weighted_spam[buckets], minlength=n)
-            abuse += np.bincount(docs, weights=self._weighted_abuse[buckets], minlength=n)
-        norms = np.sqrt(sq)
+        """Logits of every head, shape (n, H): n-gram weights over the text's norm, plus
+        the tokens' weights (value 1 each), plus the intercepts."""
+        n, table = hashed.n_docs, self._table
+        bounds = np.arange(n + 1)
+        if n == 1:  # one comment: a plain sum beats building a matrix
+            sums = table[hashed.bucket].sum(axis=0)[None, :]
+        else:
+            # Each part's documents come in order, so the parts stacked are the rows (part,
+            # document) of one CSR count matrix, and one product gathers idf^2 and every
+            # head's weight for all of them at once.
+            parts = hashed.parts
+            starts = [np.zeros(0, dtype=np.int64)]
+            offset = 0
+            for docs, buckets in parts:
+                starts.append(np.searchsorted(docs, bounds[:-1]) + offset)
+                offset += buckets.shape[0]
+            counts = sp.csr_matrix(
+                (
+                    np.ones(offset),
+                    np.concatenate([b for _, b in parts], dtype=np.int32, casting="same_kind"),
+                    np.concatenate([*starts, [offset]]),
+                ),
+                shape=(len(parts) * n, table.shape[0]),
+            )
+            sums = (counts @ table).reshape(len(parts), n, table.shape[1]).sum(axis=0)
+        norms = np.sqrt(sums[:, 0])
         norms[norms == 0] = 1.0
-        out = np.column_stack((spam / norms, abuse / norms)) + self._intercept
+        out = sums[:, 1:] / norms[:, None] + self._intercept
         if hashed.meta is not None:
             docs, buckets = hashed.meta
-            for j in range(2):
-                out[:, j] += np.bincount(docs, weights=self._coef[buckets, j], minlength=n)
+            buckets = buckets - fx.N_TEXT_FEATURES
+            if n == 1:
+                out += self._token_coef[buckets].sum(axis=0)
+            else:
+                out += _counts(docs, buckets, bounds, self._token_coef.shape[0]) @ self._token_coef
         return out
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
@@ -198,10 +219,9 @@ class Classifier:
         hashed = self._hash([sample], spans=True)
         (z,) = self._logits(hashed)
         p = self.calibrate(z)
-        buckets = hashed.bucket
-        norm = math.sqrt(float(self._idf_sq[buckets].sum(dtype=np.float64))) or 1.0
-        weights = np.column_stack((self._weighted_spam[buckets], self._weighted_abuse[buckets]))
-        contrib = weights / norm * self._calibration[:, 0]
+        rows = self._table[hashed.bucket]
+        norm = math.sqrt(float(rows[:, 0].sum())) or 1.0
+        contrib = rows[:, 1:] / norm * self._calibration[:, 0]
         text = hashed.text
         word_of = np.full(len(text) + 1, -1, dtype=np.int64)
         words: list[str] = []
@@ -209,10 +229,11 @@ class Classifier:
             word_of[match.start() : match.end()] = len(words)
             words.append(match.group(0))
         tokens = _tokens([sample], [_field(sample, "text")])[0]
-        totals = np.zeros((len(words) + len(tokens), 2))  # then one row per token
+        heads = contrib.shape[1]
+        totals = np.zeros((len(words) + len(tokens), heads))  # then one row per token
         if hashed.meta is not None:
-            rows = len(words) + np.arange(len(tokens))
-            totals[rows] = self._coef[hashed.meta[1]] * self._calibration[:, 0]
+            at = len(words) + np.arange(len(tokens))
+            totals[at] = self._coef[hashed.meta[1]] * self._calibration[:, 0]
         for k, (s, n) in enumerate(zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)):
             ids = np.unique(word_of[s : s + n])
             ids = ids[ids >= 0]
@@ -220,7 +241,7 @@ class Classifier:
                 totals[ids] += contrib[k] / ids.size
         names = [*words, *(fx.token_name(t) for t in tokens)]
         result = []
-        for j in range(2):
+        for j in range(heads):
             merged: dict[str, float] = {}
             for name, value in zip(names, totals[:, j].tolist(), strict=True):
                 merged[name] = merged.get(name, 0.0) + value
@@ -234,13 +255,41 @@ _WORD = re.compile(r"\w+|[^\w\s\x01]+")
 
 def _tokens(samples: Sequence[Sample], raw: Sequence[str]) -> list[list[str]]:
     """Whole-token features of each sample: text shape, commenter details, site context."""
-    shapes = fx.shape_tokens(raw)
-    return [
-        shape
-        + fx.meta_tokens(_field(s, "author"), _field(s, "email"), _field(s, "url"))
-        + [t for t in (getattr(s, "context", ()) or ()) if isinstance(t, str)]
-        for s, shape in zip(samples, shapes, strict=True)
-    ]
+    out = fx.shape_tokens(raw)
+    for s, tokens in zip(samples, out, strict=True):
+        author, email, url = (
+            getattr(s, "author", ""),
+            getattr(s, "email", ""),
+            getattr(s, "url", ""),
+        )
+        # Most comments come without details: skip the call when all three are "".
+        if author or email or url or str not in (type(author), type(email), type(url)):
+            tokens += fx.meta_tokens(_field(s, "author"), _field(s, "email"), _field(s, "url"))
+        context = getattr(s, "context", ())
+        if context:
+            tokens += [t for t in context if isinstance(t, str)]
+    return out
+
+
+def _counts(docs: np.ndarray, buckets: np.ndarray, bounds: np.ndarray, width: int):
+    """Occurrence counts as a CSR matrix; `docs` must be in ascending order."""
+    indptr = np.searchsorted(docs, bounds)
+    data = np.ones(buckets.shape[0])
+    return sp.csr_matrix((data, buckets.astype(np.int32), indptr), shape=(len(bounds) - 1, width))
+
+
+def _scoring_tables(idf: np.ndarray, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per text bucket [idf^2, coef * idf for each head], and the tokens' own weights.
+
+    idf is folded into the weights once, so scoring gathers one row per n-gram; float64,
+    so sums come out the same whichever order documents are added in.
+    """
+    n = fx.N_TEXT_FEATURES
+    text_idf = idf[:n].astype(np.float64)
+    table = np.empty((n, coef.shape[1] + 1))
+    table[:, 0] = text_idf * text_idf
+    table[:, 1:] = coef[:n] * text_idf[:, None]
+    return table, coef[n:].astype(np.float64)
 
 
 def _field(sample: object, name: str) -> str:
@@ -267,6 +316,7 @@ def make_params(
         "feature_bits": fx.N_BITS,
         "char_ngrams": list(fx.CHAR_NGRAMS),
         "word_ngrams": list(fx.WORD_NGRAMS),
+        "feature_version": fx.FEATURE_VERSION,
         "idf": np.asarray(idf, dtype=np.float32),
         "coef": np.asarray(coef, dtype=np.float32),
         "intercept": np.asarray(intercept, dtype=np.float64),
@@ -423,6 +473,7 @@ def _check(path: Path, params: object, expected_version: str | None) -> None:
         params["feature_bits"] != fx.N_BITS
         or params["char_ngrams"] != list(fx.CHAR_NGRAMS)
         or params["word_ngrams"] != list(fx.WORD_NGRAMS)
+        or params.get("feature_version", 1) != fx.FEATURE_VERSION  # absent: version 1
     ):
         raise ModelError(f"{path} was built for other text features than this service computes")
     shapes = {

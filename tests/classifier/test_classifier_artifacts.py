@@ -114,4 +114,4 @@ def test_version_mismatch_with_pointer(models_copy: Path) -> None:
 
 def test_classifier_is_immutable(shipped: Classifier) -> None:
     with pytest.raises(ValueError):
-        shipped._weighted_abuse[0] = 1.0
+        shipped._table[0, 1] = 1.0

@@ -1,0 +1,144 @@
+"""Text features: normalization semantics, batch/alone equality, hashing layout, logits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import skops.io as sio
+
+from service.classifier import ModelError, Sample
+from service.classifier import features as fx
+from service.classifier.model import Classifier, load_artifact, make_params
+
+TEXTS = [
+    "",
+    " ",
+    "Check http://cheap-followers.example.com/x?y=1 and WWW.Foo.fr or bit.ly/abc now",
+    "Mail me at john.doe+x@mail.example.org, or @johnny on twitter",
+    "@USER @USER RT @bob: look URL &#128512; &amp; &lt;b&gt;",
+    "y0u stup1d 1d10t!!!!!! l33t h4x0r 1337 a1 b2c",
+    "Café, niño, ÀÉÎÕÜ, ＦＵＬＬ１２３ ß İ ſ",
+    "soooooo gooood   \t\n  spaces",
+    "call 12 or 123 or 12345 or ١٢٣ now",
+    "it\u2019s \u201cquoted\u201d #tag",
+    "x\x00y\x01\x7f\ud800\udfff\u200b\ufeff\u0301",
+    "日本語のコメントです。 مقال رائع",
+    "😀" * 50,
+    "ab" * fx.MAX_CHARS + " tail",
+    "WHY ARE YOU SHOUTING AT EVERYONE HERE???",
+]
+
+
+def test_normalization_semantics() -> None:
+    got = fx.normalize_many(TEXTS)
+    assert got[0] == got[1] == ""
+    assert got[2] == "check xurl and xurl or xurl now"
+    assert got[3] == "mail me at xemail , or on twitter"
+    assert "user" not in got[4] and "url" not in got[4] and "rt" not in got[4].split()
+    assert got[5].startswith("you stupid idiot!! leet haxor 00 a0 b0c")
+    assert got[6] == "cafe, nino, aeiou, full00 ss i s"
+    assert got[7] == "soo good spaces"
+    assert got[8] == "call 0 or 00 or 000 or 00 now"
+    assert got[9] == 'it\'s "quoted" tag'
+    assert len(got[13]) == fx.MAX_CHARS and set(got[13]) == {"a", "b"}
+
+
+@pytest.mark.parametrize("small", [0, 10**9])
+def test_batch_paths_agree_with_one_at_a_time(monkeypatch: pytest.MonkeyPatch, small: int) -> None:
+    # Large batches go through numpy, short input through regexes: same output either way.
+    expected_text = [fx.normalize(t) for t in TEXTS]
+    expected_shape = [fx.shape_tokens([t])[0] for t in TEXTS]
+    monkeypatch.setattr(fx, "_SMALL", small)
+    assert fx.normalize_many(TEXTS) == expected_text
+    assert fx.shape_tokens(TEXTS) == expected_shape
+    assert fx.normalize_many(TEXTS * 3) == expected_text * 3
+
+
+def test_shape_tokens() -> None:
+    tokens = fx.shape_tokens(TEXTS)
+    assert tokens[0] == ["shape:length:0", "shape:links:0"]
+    assert "shape:links:3+" in tokens[2] and "link:domain:example.com" in tokens[2]
+    assert "shape:repeated-characters" in tokens[5] and "shape:repeated-punctuation" in tokens[5]
+    assert "shape:capitals:most" in tokens[14]
+
+
+def test_hash_layout() -> None:
+    texts = fx.normalize_many(TEXTS)
+    hashed = fx.hash_texts(texts, fx.shape_tokens(TEXTS))
+    assert len(hashed.parts) == len(fx.CHAR_NGRAMS) + len(fx.WORD_NGRAMS)
+    for docs, buckets in hashed.parts:
+        assert docs.dtype == buckets.dtype == np.int64
+        assert np.all(np.diff(docs) >= 0)  # scoring relies on documents in order
+        assert np.all((buckets >= 0) & (buckets < fx.N_TEXT_FEATURES))
+    docs, buckets = hashed.meta
+    assert np.all(buckets >= fx.N_TEXT_FEATURES) and np.all(buckets < fx.N_FEATURES)
+    fx._TOKEN_BUCKETS.clear()  # cached and freshly hashed tokens land in the same buckets
+    again = fx.hash_texts(texts, fx.shape_tokens(TEXTS))
+    assert np.array_equal(again.meta[1], buckets)
+
+
+@pytest.mark.parametrize("heads", [2, 5])
+def test_logits_match_the_weighted_matrix(heads: int) -> None:
+    rng = np.random.default_rng(0)
+    params = {
+        "version": "test",
+        "idf": rng.uniform(1, 5, fx.N_FEATURES).astype(np.float32),
+        "coef": rng.normal(0, 1, (fx.N_FEATURES, heads)).astype(np.float32),
+        "intercept": rng.normal(0, 1, heads),
+        "calibration": np.ones((heads, 2)),
+    }
+    clf = Classifier(params)
+    samples = [Sample(t, email="a@b.example.com" if i % 2 else "") for i, t in enumerate(TEXTS)]
+    hashed = clf._hash(samples)
+    got = clf._logits(hashed)
+    matrix = fx.weighted_matrix(hashed, params["idf"]).astype(np.float64)
+    expected = matrix @ params["coef"].astype(np.float64) + params["intercept"]
+    assert got.shape == (len(samples), heads)
+    assert clf._logits(clf._hash([])).shape == (0, heads)
+    # weighted_matrix sums repeated n-grams in float32: close, not equal, on the long text.
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3)
+    for i, sample in enumerate(samples):
+        np.testing.assert_allclose(clf._logits(clf._hash([sample]))[0], got[i], atol=1e-9)
+
+
+@pytest.mark.parametrize("version", [None, fx.FEATURE_VERSION + 1])
+def test_artifact_for_other_features_is_refused(tmp_path: Path, version: int | None) -> None:
+    params = make_params(
+        "t-1",
+        idf=np.ones(fx.N_FEATURES, dtype=np.float32),
+        coef=np.zeros((fx.N_FEATURES, 2), dtype=np.float32),
+        intercept=np.zeros(2),
+        calibration=np.array([[1.0, 0.0], [1.0, 0.0]]),
+    )
+    assert params["feature_version"] == fx.FEATURE_VERSION
+    sio.dump(params, tmp_path / "ok.skops")
+    load_artifact(tmp_path / "ok.skops")
+    if version is None:  # written before artifacts named their features: version 1
+        del params["feature_version"]
+    else:
+        params["feature_version"] = version
+    sio.dump(params, tmp_path / "other.skops")
+    with pytest.raises(ModelError, match="built for other text features"):
+        load_artifact(tmp_path / "other.skops")
+
+
+def test_large_batches_are_scored_in_chunks_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from service.classifier import model
+
+    rng = np.random.default_rng(1)
+    params = {
+        "version": "test",
+        "idf": rng.uniform(1, 5, fx.N_FEATURES).astype(np.float32),
+        "coef": rng.normal(0, 1, (fx.N_FEATURES, 2)).astype(np.float32),
+        "intercept": np.zeros(2),
+        "calibration": np.ones((2, 2)),
+    }
+    clf = Classifier(params)
+    samples = [Sample(t) for t in TEXTS]
+    whole = clf.logits(samples)
+    monkeypatch.setattr(model, "SCORING_CHUNK", 4)
+    np.testing.assert_allclose(clf.logits(samples), whole, atol=1e-9)
