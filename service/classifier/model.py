@@ -127,7 +127,7 @@ class Classifier:
         self._idf = np.ascontiguousarray(params["idf"], dtype=np.float32)
         coef = np.asarray(params["coef"], dtype=np.float32)
         self._table, self._token_coef = _scoring_tables(self._idf, coef)
-        self._coef = coef  # unweighted: commenter-detail tokens have value 1
+        self._coef = coef
         self._intercept = np.asarray(params["intercept"], dtype=np.float64)
         self._calibration = np.asarray(params["calibration"], dtype=np.float64)
         arrays = [self._idf, self._table, self._token_coef]
@@ -152,7 +152,7 @@ class Classifier:
 
     def _logits(self, hashed: fx.Hashed) -> np.ndarray:
         """Logits of every head, shape (n, H): n-gram weights over the text's norm, plus
-        the tokens' weights (value 1 each), plus the intercepts."""
+        the tokens' weights (value fx.TOKEN_VALUE each), plus the intercepts."""
         n, table = hashed.n_docs, self._table
         bounds = np.arange(n + 1)
         if n == 1:  # one comment: a plain sum beats building a matrix
@@ -233,7 +233,8 @@ class Classifier:
         totals = np.zeros((len(words) + len(tokens), heads))  # then one row per token
         if hashed.meta is not None:
             at = len(words) + np.arange(len(tokens))
-            totals[at] = self._coef[hashed.meta[1]] * self._calibration[:, 0]
+            token_rows = hashed.meta[1] - fx.N_TEXT_FEATURES
+            totals[at] = self._token_coef[token_rows] * self._calibration[:, 0]
         for k, (s, n) in enumerate(zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)):
             ids = np.unique(word_of[s : s + n])
             ids = ids[ids >= 0]
@@ -289,7 +290,7 @@ def _scoring_tables(idf: np.ndarray, coef: np.ndarray) -> tuple[np.ndarray, np.n
     table = np.empty((n, coef.shape[1] + 1))
     table[:, 0] = text_idf * text_idf
     table[:, 1:] = coef[:n] * text_idf[:, None]
-    return table, coef[n:].astype(np.float64)
+    return table, coef[n:].astype(np.float64) * fx.TOKEN_VALUE
 
 
 def _field(sample: object, name: str) -> str:

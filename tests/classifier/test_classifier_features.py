@@ -58,7 +58,9 @@ def test_batch_paths_agree_with_one_at_a_time(monkeypatch: pytest.MonkeyPatch, s
 
 def test_shape_tokens() -> None:
     tokens = fx.shape_tokens(TEXTS)
-    assert tokens[0] == ["shape:length:0", "shape:links:0"]
+    # Only what stands out gets a token: nothing for an ordinary or empty text.
+    assert tokens[0] == [] and fx.shape_tokens(["I disagree with this policy."]) == [[]]
+    assert tokens[13] == ["shape:length:xl"]
     assert "shape:links:3+" in tokens[2] and "link:domain:example.com" in tokens[2]
     assert "shape:repeated-characters" in tokens[5] and "shape:repeated-punctuation" in tokens[5]
     assert "shape:capitals:most" in tokens[14]
