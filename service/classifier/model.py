@@ -14,7 +14,7 @@ import platform
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,10 +25,20 @@ import skops
 import skops.io as sio
 
 from . import features as fx
+from .data import KINDS
 
 FORMAT = "moderato-hashed-linear"
-FORMAT_VERSION = 1
+# 2: one head per abuse kind after spam and abuse, and how kinds combine with abuse.
+FORMAT_VERSION = 2
+# The labels moderation decides on (thresholds, site retraining): columns 0 and 1.
 LABELS = ("spam", "abuse")
+# Every head of the linear layer, in column order: the labels, then the kinds of abuse.
+HEADS = (*LABELS, *KINDS)
+# How a kind head's calibrated output becomes P(kind), which never exceeds P(abuse):
+# "given_abuse": the head is P(kind | abuse), trained on abusive rows; P(kind) = P(abuse) * it.
+# "capped": the head is P(kind), trained on every row; P(kind) = min(it, P(abuse)).
+KIND_DESIGNS = ("given_abuse", "capped")
+DEFAULT_KIND_DESIGN = "given_abuse"
 POINTER = "current.json"
 
 # Everything an artifact may contain, audited: skops refuses any other type on load.
@@ -57,6 +67,8 @@ _REQUIRED = {
     "format": str,
     "format_version": int,
     "version": str,
+    "heads": list,
+    "kinds_design": str,
     "sklearn_version": str,
     "feature_bits": int,
     "char_ngrams": list,
@@ -87,13 +99,15 @@ class Sample:
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """Calibrated probabilities that a comment is spam and that it is abuse."""
+    """Calibrated probabilities that a comment is spam, that it is abuse, and of each kind."""
 
     spam: float
     abuse: float
     # With explain=True: the n-grams that moved each score most, with their logit weight.
     spam_explanation: tuple[tuple[str, float], ...] = ()
     abuse_explanation: tuple[tuple[str, float], ...] = ()
+    # Abuse kind (KINDS, in order) -> calibrated probability; each is at most `abuse`.
+    kinds: dict[str, float] = field(default_factory=dict)
 
 
 def utc_now() -> str:
@@ -125,12 +139,13 @@ class Classifier:
         self._idf_sq = (self._idf.astype(np.float64) ** 2).astype(np.float32)
         # idf folded into the weights once, so scoring gathers a single array.
         coef = np.asarray(params["coef"], dtype=np.float32)
-        self._weighted_spam = np.ascontiguousarray(coef[:, 0] * self._idf)
-        self._weighted_abuse = np.ascontiguousarray(coef[:, 1] * self._idf)
+        self._weighted = [np.ascontiguousarray(coef[:, j] * self._idf) for j in range(len(HEADS))]
+        self._weighted_spam, self._weighted_abuse = self._weighted[0], self._weighted[1]
         self._coef = coef  # unweighted: commenter-detail tokens have value 1
         self._intercept = np.asarray(params["intercept"], dtype=np.float64)
         self._calibration = np.asarray(params["calibration"], dtype=np.float64)
-        arrays = [self._idf, self._idf_sq, self._weighted_spam, self._weighted_abuse]
+        self._kinds_given_abuse = params.get("kinds_design", DEFAULT_KIND_DESIGN) == "given_abuse"
+        arrays = [self._idf, self._idf_sq, *self._weighted]
         arrays += [v for v in params.values() if isinstance(v, np.ndarray)]
         for array in arrays:
             array.flags.writeable = False
@@ -138,7 +153,7 @@ class Classifier:
     # -- scoring -------------------------------------------------------------------------
 
     def logits(self, samples: Sequence[Sample]) -> np.ndarray:
-        """Uncalibrated logits, shape (n, 2): the linear model's raw output."""
+        """Uncalibrated logits, shape (n, len(HEADS)): the linear model's raw output."""
         hashed = self._hash(samples)
         return self._logits(hashed)
 
@@ -148,34 +163,42 @@ class Classifier:
 
     def _logits(self, hashed: fx.Hashed) -> np.ndarray:
         n = hashed.n_docs
-        sq, spam, abuse = np.zeros(n), np.zeros(n), np.zeros(n)
+        sq = np.zeros(n)
+        heads = [np.zeros(n) for _ in self._weighted]
         for docs, buckets in hashed.parts:
             if n == 1:  # one comment: plain sums beat bincount's bookkeeping
                 sq[0] += self._idf_sq[buckets].sum(dtype=np.float64)
-                spam[0] += self._weighted_spam[buckets].sum(dtype=np.float64)
-                abuse[0] += self._weighted_abuse[buckets].sum(dtype=np.float64)
+                for total, weighted in zip(heads, self._weighted, strict=True):
+                    total[0] += weighted[buckets].sum(dtype=np.float64)
                 continue
             sq += np.bincount(docs, weights=self._idf_sq[buckets], minlength=n)
-            spam += np.bincount(docs, weights=self._weighted_spam[buckets], minlength=n)
-            abuse += np.bincount(docs, weights=self._weighted_abuse[buckets], minlength=n)
+            for total, weighted in zip(heads, self._weighted, strict=True):
+                total += np.bincount(docs, weights=weighted[buckets], minlength=n)
         norms = np.sqrt(sq)
         norms[norms == 0] = 1.0
-        out = np.column_stack((spam / norms, abuse / norms)) + self._intercept
+        out = np.column_stack([total / norms for total in heads]) + self._intercept
         if hashed.meta is not None:
             docs, buckets = hashed.meta
-            for j in range(2):
+            for j in range(len(self._weighted)):
                 out[:, j] += np.bincount(docs, weights=self._coef[buckets, j], minlength=n)
         return out
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
-        """Map raw logits to probabilities with the artifact's per-label Platt scaling."""
+        """Map raw logits (last axis: HEADS) to probabilities, each kind within abuse.
+
+        Per-head Platt scaling, then each kind head becomes P(kind): P(abuse) times the head
+        (P(kind | abuse)), or the head capped at P(abuse), as the artifact's design says.
+        """
         a, c = self._calibration[:, 0], self._calibration[:, 1]
-        return _sigmoid(logits * a + c)
+        p = _sigmoid(logits * a + c)
+        abuse, kinds = p[..., 1:2], p[..., len(LABELS) :]
+        kinds[...] = kinds * abuse if self._kinds_given_abuse else np.minimum(kinds, abuse)
+        return p
 
     def predict_proba(self, samples: Sequence[Sample]) -> np.ndarray:
-        """Probabilities, shape (n, 2), columns spam and abuse."""
+        """Probabilities, shape (n, len(HEADS)): columns spam, abuse, then KINDS."""
         if not samples:
-            return np.zeros((0, 2))
+            return np.zeros((0, len(HEADS)))
         probs = self.calibrate(self.logits(samples))
         return np.nan_to_num(probs, nan=0.5, posinf=1.0, neginf=0.0)
 
@@ -187,7 +210,7 @@ class Classifier:
         if explain:
             return [self._explain(s) for s in samples]
         probs = self.predict_proba(samples)
-        return [Scores(float(p[0]), float(p[1])) for p in probs]
+        return [Scores(float(p[0]), float(p[1]), kinds=_kinds(p)) for p in probs]
 
     def _explain(self, sample: Sample, top: int = 6) -> Scores:
         """Scores plus the words that moved each logit most (calibrated logit units).
@@ -201,7 +224,7 @@ class Classifier:
         buckets = hashed.bucket
         norm = math.sqrt(float(self._idf_sq[buckets].sum(dtype=np.float64))) or 1.0
         weights = np.column_stack((self._weighted_spam[buckets], self._weighted_abuse[buckets]))
-        contrib = weights / norm * self._calibration[:, 0]
+        contrib = weights / norm * self._calibration[:2, 0]
         text = hashed.text
         word_of = np.full(len(text) + 1, -1, dtype=np.int64)
         words: list[str] = []
@@ -212,7 +235,7 @@ class Classifier:
         totals = np.zeros((len(words) + len(tokens), 2))  # then one row per token
         if hashed.meta is not None:
             rows = len(words) + np.arange(len(tokens))
-            totals[rows] = self._coef[hashed.meta[1]] * self._calibration[:, 0]
+            totals[rows] = self._coef[hashed.meta[1], :2] * self._calibration[:2, 0]
         for k, (s, n) in enumerate(zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)):
             ids = np.unique(word_of[s : s + n])
             ids = ids[ids >= 0]
@@ -226,7 +249,13 @@ class Classifier:
                 merged[name] = merged.get(name, 0.0) + value
             ranked = sorted(merged.items(), key=lambda kv: -abs(kv[1]))
             result.append(tuple((k, round(v, 3)) for k, v in ranked[:top] if v != 0.0))
-        return Scores(float(p[0]), float(p[1]), result[0], result[1])
+        return Scores(float(p[0]), float(p[1]), result[0], result[1], kinds=_kinds(p))
+
+
+def _kinds(p: np.ndarray) -> dict[str, float]:
+    """One row of probabilities (HEADS order) as {kind: probability}; NaN reads as 0.5."""
+    values = np.nan_to_num(p[len(LABELS) :], nan=0.5, posinf=1.0, neginf=0.0)
+    return {kind: float(v) for kind, v in zip(KINDS, values.tolist(), strict=True)}
 
 
 _WORD = re.compile(r"\w+|[^\w\s\x01]+")
@@ -256,13 +285,23 @@ def _field(sample: object, name: str) -> str:
 
 
 def make_params(
-    version: str, idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray, calibration: np.ndarray
+    version: str,
+    idf: np.ndarray,
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    calibration: np.ndarray,
+    *,
+    kinds_design: str = DEFAULT_KIND_DESIGN,
 ) -> dict:
-    """The dict stored in an artifact."""
+    """The dict stored in an artifact: coef (N_FEATURES, H), intercept (H,), calibration (H, 2)."""
+    if kinds_design not in KIND_DESIGNS:
+        raise ValueError(f"kinds_design must be one of {', '.join(KIND_DESIGNS)}")
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "version": version,
+        "heads": list(HEADS),
+        "kinds_design": kinds_design,
         "sklearn_version": sklearn.__version__,
         "feature_bits": fx.N_BITS,
         "char_ngrams": list(fx.CHAR_NGRAMS),
@@ -406,14 +445,22 @@ def stored_types(path: Path) -> set[str]:
 def _check(path: Path, params: object, expected_version: str | None) -> None:
     if not isinstance(params, dict) or params.get("format") != FORMAT:
         raise ModelError(f"{path} is not a Moderato model (unknown format)")
+    # Before the keys: an older format lacks some of them, and "retrain" is the useful answer.
+    if isinstance(params.get("format_version"), int) and params["format_version"] != FORMAT_VERSION:
+        raise ModelError(
+            f"{path} has format version {params['format_version']}, this service reads "
+            f"{FORMAT_VERSION} (heads {', '.join(HEADS)}): retrain with `moderato train`"
+        )
     for key, kind in _REQUIRED.items():
         if not isinstance(params.get(key), kind):
             raise ModelError(f"{path} is incomplete: {key!r} missing or of the wrong type")
-    if params["format_version"] != FORMAT_VERSION:
+    if params["heads"] != list(HEADS):
         raise ModelError(
-            f"{path} has format version {params['format_version']}, this service reads "
-            f"{FORMAT_VERSION}: retrain with `moderato train`"
+            f"{path} scores {', '.join(map(str, params['heads']))}, this service expects "
+            f"{', '.join(HEADS)}: retrain with `moderato train`"
         )
+    if params["kinds_design"] not in KIND_DESIGNS:
+        raise ModelError(f"{path}: unknown kinds design {params['kinds_design']!r}")
     if params["sklearn_version"] != sklearn.__version__:
         raise ModelError(
             f"{path} was written with scikit-learn {params['sklearn_version']}, this service runs "
@@ -427,9 +474,9 @@ def _check(path: Path, params: object, expected_version: str | None) -> None:
         raise ModelError(f"{path} was built for other text features than this service computes")
     shapes = {
         "idf": (fx.N_FEATURES,),
-        "coef": (fx.N_FEATURES, 2),
-        "intercept": (2,),
-        "calibration": (2, 2),
+        "coef": (fx.N_FEATURES, len(HEADS)),
+        "intercept": (len(HEADS),),
+        "calibration": (len(HEADS), 2),
     }
     for key, shape in shapes.items():
         array = params[key]
@@ -457,7 +504,8 @@ class VersionInfo:
     created: str  # ISO 8601 from the metadata, else the file's modification time
     kind: str  # base | site | ?
     parent: str | None
-    # label -> {"f1": ..., "roc_auc": ...}, from the metrics the artifact was promoted on
+    # head -> {"f1": ..., "roc_auc": ...}, from the metrics the artifact was promoted on
+    # (spam and abuse only in metadata written before the kinds of abuse existed)
     metrics: dict[str, dict[str, float]]
     metrics_source: str  # "out-of-fold" | "held-out site labels" | ""
 
@@ -521,7 +569,7 @@ def _read_metadata(path: Path) -> dict:
 
 
 def _key_metrics(metrics: object) -> tuple[dict[str, dict[str, float]], str]:
-    """F1 and ROC AUC per label: out-of-fold for a base model, held-out labels for a site one."""
+    """F1 and ROC AUC per head: out-of-fold for a base model, held-out labels for a site one."""
     if not isinstance(metrics, dict):
         return {}, ""
     out: dict[str, dict[str, float]] = {}
@@ -537,7 +585,7 @@ def _key_metrics(metrics: object) -> tuple[dict[str, dict[str, float]], str]:
         }
     else:
         return {}, ""
-    for label in LABELS:
+    for label in HEADS:
         figures = per_label.get(label)
         if isinstance(figures, dict):
             out[label] = {
