@@ -30,7 +30,9 @@ class FakeClassifier:
 
     def score(self, samples, *, explain: bool = False):
         words = (("cheap", 1.5), ("tram", -0.4)) if explain else ()
-        return [Scores(self.spam, self.abuse, spam_explanation=words) for _ in samples]
+        kinds = {"insult": 0.07, "threat": 0.01, "identity_attack": 0.02}
+        return [Scores(self.spam, self.abuse, spam_explanation=words, kinds=kinds)
+                for _ in samples]
 
 
 @pytest.fixture
@@ -331,8 +333,16 @@ def test_comment_page_shows_parent_author_hash_rule_explanation_and_history(clie
     assert f"#{parent} by Ana" in page and "First thoughts" in page
     assert "ab12cd34ef56ab12cd34ef56ab12cd34" in page and "suspect word: cheap" in page
     assert "cheap ▲" in page and "tram ▼" in page
+    assert "insult 0.07" in page and "threat 0.01" in page and "identity attack 0.02" in page
     assert "classifier" in page and "approve by mod" in page
     assert "/dashboard/authors?email=ana@example.org" in page
+
+
+def test_comment_page_without_the_scoring_model_says_kinds_are_unavailable(client, app, mod):
+    comment_id = add_comment(app, model_version="gone-1")
+    sign_in(client)
+    page = client.get(f"/dashboard/comments/{comment_id}").get_data(as_text=True)
+    assert "Kinds of abuse" in page and "not available" in page
 
 
 def test_approve_publishes_and_records_transition_and_audit(client, app, mod):
