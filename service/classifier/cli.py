@@ -147,10 +147,7 @@ def _thresholds_dict() -> dict[str, float]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @models_dir_option
 def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
-    """Print precision, recall, F1, ROC/PR AUC, ECE and the confusion at the thresholds.
-
-    Per label, and per abuse kind where the files record kinds (at probability 0.5).
-    """
+    """Print precision, recall, F1, ROC/PR AUC, ECE and confusion per label and abuse kind."""
     datasets = _load_data(files)
     clf = _load_model(models_dir)
     thresholds = _thresholds()
