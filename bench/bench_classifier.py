@@ -25,9 +25,9 @@ sys.path.insert(0, str(REPO))
 
 from service.classifier import Sample, load_current  # noqa: E402
 from service.classifier import features as fx  # noqa: E402
-from service.classifier.data import Dataset, concat, load_file, load_path  # noqa: E402
+from service.classifier.data import KINDS, Dataset, concat, load_file, load_path  # noqa: E402
 from service.classifier.features import normalize_many  # noqa: E402
-from service.classifier.model import SCORING_CHUNK, Classifier  # noqa: E402
+from service.classifier.model import HEADS, KIND_DESIGNS, SCORING_CHUNK, Classifier  # noqa: E402
 from service.classifier.model import _tokens as model_tokens  # noqa: E402
 from service.classifier.training import (  # noqa: E402
     RANDOM_STATE,
@@ -38,9 +38,10 @@ from service.classifier.training import (  # noqa: E402
 )
 from service.moderation import Status, Thresholds, decide  # noqa: E402
 
-ABUSE_KINDS = ("insult", "threat", "identity_attack")
+ABUSE_KINDS = KINDS
 QUIET: Callable[[str], None] = lambda message: None  # noqa: E731
-# Overrides for experiments (--C, --seed-share); the defaults are the shipped configuration.
+# Overrides for experiments (--C, --seed-share, --kinds-design); the defaults are the shipped
+# configuration.
 OPTIONS: dict = {}
 
 
@@ -62,6 +63,7 @@ def _subset(d: Dataset, idx: np.ndarray, name: str | None = None) -> Dataset:
         abuse=d.abuse[idx],
         groups=[d.groups[i] for i in idx] if d.groups else [],
         raw={k: [v[i] for i in idx] for k, v in d.raw.items()},
+        kinds={k: d.kind(k)[idx] for k in KINDS},
     )
 
 
@@ -137,7 +139,7 @@ def bench_seed(data: Path, seed_path: Path) -> dict:
             for a, b, c in zip(seed.raw["lang"], seed.raw["label"], seed.raw["kind"], strict=True)
         ]
     )
-    probs = np.zeros((len(seed), 2))
+    probs = np.zeros((len(seed), len(HEADS)))
     folds = StratifiedKFold(5, shuffle=True, random_state=RANDOM_STATE)
     for k, (tr, te) in enumerate(folds.split(strata, strata), 1):
         print(f"  seed fold {k}/5", file=sys.stderr, flush=True)
@@ -148,7 +150,7 @@ def bench_seed(data: Path, seed_path: Path) -> dict:
 
 def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
     thresholds = Thresholds()
-    status = np.array([str(decide(s, a, thresholds).status) for s, a in probs])
+    status = np.array([str(decide(s, a, thresholds).status) for s, a in probs[:, :2]])
     labels = np.array(seed.raw["label"])
     kinds = np.array(seed.raw["kind"])
     langs = np.array(seed.raw["lang"])
@@ -193,6 +195,34 @@ def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
                 "abuse_p50": round(float(np.percentile(probs[km, 1], 50)), 4),
                 "roc_auc_vs_ham": round(float(roc_auc_score(km[against], probs[against, 1])), 4),
             }
+        # Each kind's own probability, P(kind), against every other comment of the language
+        # (ham, spam and the other kinds): ranking, calibration, and recall at the abuse
+        # hold threshold; "told_apart" ranks the kind against the other kinds of abuse only.
+        block["kind_scores"] = {}
+        abusive = m & (labels == "abuse")
+        for kind in ABUSE_KINDS:
+            col = HEADS.index(kind)
+            y = seed.kind(kind)
+            r = binary_metrics(y[m], probs[m, col], thresholds.abuse_hold)
+            block["kind_scores"][kind] = {
+                "n": r["n"],
+                "positives": r["positives"],
+                "roc_auc": r.get("roc_auc"),
+                "pr_auc": r.get("pr_auc"),
+                "ece": r["ece"],
+                "recall_at_hold": r["recall"],
+                "precision_at_hold": r["precision"],
+                "told_apart_roc_auc": round(
+                    float(roc_auc_score(y[abusive], probs[abusive, col])), 4
+                )
+                if 0 < y[abusive].sum() < abusive.sum()
+                else None,
+            }
+        if lang == "all":
+            block["kind_reliability"] = _reliability(
+                np.concatenate([seed.kind(k) for k in ABUSE_KINDS]),
+                np.concatenate([probs[:, HEADS.index(k)] for k in ABUSE_KINDS]),
+            )
         for label in ("spam", "abuse"):
             pos = m & (labels == label)
             block[f"{label}_caught"] = {
@@ -212,6 +242,47 @@ def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
         for i in blocked
     ]
     return report
+
+
+def bench_kinds_design(seed_path: Path) -> dict:
+    """The two ways of keeping kinds within abuse, compared on the seed corpus alone.
+
+    One training per design on the seed only; each head's probabilities are out-of-fold
+    (3-fold, as calibration is fitted), P(kind) combined with the out-of-fold P(abuse).
+    Per kind and language: ROC AUC and ECE of P(kind) against every other comment.
+    """
+    seed = load_file(seed_path)
+    out: dict = {}
+    for design in KIND_DESIGNS:
+        fit = fit_base([seed], "bench", progress=QUIET, **{**OPTIONS, "kinds_design": design})
+        langs = np.array([g.split("/", 1)[0] for g in fit.training.groups])
+        block: dict = {}
+        for kind in ABUSE_KINDS:
+            y, p = fit.training.target(kind), fit.oof_probs[kind]
+            block[kind] = {}
+            for lang in ("all", *sorted(set(langs.tolist()))):
+                m = ~np.isnan(y) & ~np.isnan(p) & ((langs == lang) if lang != "all" else True)
+                r = binary_metrics(y[m], p[m])
+                block[kind][lang] = {"n": r["n"], "roc_auc": r.get("roc_auc"), "ece": r["ece"]}
+        out[design] = block
+    return out
+
+
+def _reliability(y: np.ndarray, p: np.ndarray, edges=(0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.01)) -> list:
+    """Pooled over the kinds: in each probability band, rows, mean probability, positive rate."""
+    out = []
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        band = (p >= lo) & (p < hi)
+        if band.any():
+            out.append(
+                {
+                    "band": f"{lo:.1f}-{min(hi, 1.0):.1f}",
+                    "n": int(band.sum()),
+                    "mean_p": round(float(p[band].mean()), 3),
+                    "positive_rate": round(float(y[band].mean()), 3),
+                }
+            )
+    return out
 
 
 def bench_cross_source(data: Path, seed_path: Path | None) -> dict:
@@ -312,7 +383,7 @@ def _stage_rates(clf: Classifier, batch: list[Sample]) -> dict[str, int]:
     return {name: int(len(batch) / seconds) for name, seconds in totals.items()}
 
 
-BENCHMARKS = ("youtube", "sms", "olid", "seed", "cross", "speed")
+BENCHMARKS = ("youtube", "sms", "olid", "seed", "kinds", "cross", "speed")
 
 
 def main() -> None:
@@ -324,9 +395,14 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--C", type=float, default=None, help="experiment: regularization")
     parser.add_argument("--seed-share", type=float, default=None, help="experiment: seed weight")
+    parser.add_argument(
+        "--kinds-design", choices=KIND_DESIGNS, default=None, help="experiment: kind heads"
+    )
     args = parser.parse_args()
     if args.C is not None:
         OPTIONS["C"] = args.C
+    if args.kinds_design is not None:
+        OPTIONS["kinds_design"] = args.kinds_design
     if args.seed_share is not None:
         shares = {label: dict(v) for label, v in SOURCE_SHARE.items()}
         for label in shares:
@@ -341,6 +417,7 @@ def main() -> None:
         "sms": lambda: bench_sms(args.data),
         "olid": lambda: bench_olid(args.data),
         "seed": lambda: bench_seed(args.data, args.seed),
+        "kinds": lambda: bench_kinds_design(args.seed),
         "cross": lambda: bench_cross_source(args.data, args.seed),
         "speed": lambda: bench_speed(args.models_dir, args.seed),
     }

@@ -20,9 +20,11 @@ def posted_hash(client, app, forwarded_for: str) -> str | None:
         environ_base={"REMOTE_ADDR": "10.0.0.1"},
     )
     with app.app_context():
-        return db.session.execute(
-            select(Comment.address_hash).order_by(Comment.id.desc())
-        ).scalars().first()
+        return (
+            db.session.execute(select(Comment.address_hash).order_by(Comment.id.desc()))
+            .scalars()
+            .first()
+        )
 
 
 @pytest.fixture

@@ -29,20 +29,26 @@ class FakeBan:
     expires_at: datetime | None = None
 
 
-AUTHOR = Author(email="Ana@Mail.Example.org", website="https://www.shop.example.net/buy",
-                address_hash="abcdef0123456789")
+AUTHOR = Author(
+    email="Ana@Mail.Example.org",
+    website="https://www.shop.example.net/buy",
+    address_hash="abcdef0123456789",
+)
 
 
-@pytest.mark.parametrize(("kind", "value", "matches"), [
-    (BanKind.EMAIL, "ana@mail.example.org", True),
-    (BanKind.EMAIL, "bob@mail.example.org", False),
-    (BanKind.EMAIL_DOMAIN, "example.org", True),  # covers subdomains
-    (BanKind.EMAIL_DOMAIN, "ample.org", False),   # but not a suffix that is not a label
-    (BanKind.WEBSITE_DOMAIN, "shop.example.net", True),
-    (BanKind.WEBSITE_DOMAIN, "example.org", False),
-    (BanKind.ADDRESS_HASH, "abcdef0123456789", True),
-    (BanKind.ADDRESS_HASH, "abcdef0123456788", False),
-])
+@pytest.mark.parametrize(
+    ("kind", "value", "matches"),
+    [
+        (BanKind.EMAIL, "ana@mail.example.org", True),
+        (BanKind.EMAIL, "bob@mail.example.org", False),
+        (BanKind.EMAIL_DOMAIN, "example.org", True),  # covers subdomains
+        (BanKind.EMAIL_DOMAIN, "ample.org", False),  # but not a suffix that is not a label
+        (BanKind.WEBSITE_DOMAIN, "shop.example.net", True),
+        (BanKind.WEBSITE_DOMAIN, "example.org", False),
+        (BanKind.ADDRESS_HASH, "abcdef0123456789", True),
+        (BanKind.ADDRESS_HASH, "abcdef0123456788", False),
+    ],
+)
 def test_each_kind_of_ban_matches_only_its_author(kind, value, matches):
     assert ban_matches(FakeBan(kind, value), AUTHOR, NOW) is matches
 
@@ -56,25 +62,37 @@ def test_an_expired_ban_no_longer_applies():
 
 def test_an_author_without_email_or_site_is_never_matched_by_those_bans():
     anonymous = Author()
-    for kind, value in [(BanKind.EMAIL, "a@b.org"), (BanKind.EMAIL_DOMAIN, "b.org"),
-                        (BanKind.WEBSITE_DOMAIN, "b.org"), (BanKind.ADDRESS_HASH, "abcdef01")]:
+    for kind, value in [
+        (BanKind.EMAIL, "a@b.org"),
+        (BanKind.EMAIL_DOMAIN, "b.org"),
+        (BanKind.WEBSITE_DOMAIN, "b.org"),
+        (BanKind.ADDRESS_HASH, "abcdef01"),
+    ]:
         assert not ban_matches(FakeBan(kind, value), anonymous, NOW)
 
 
-@pytest.mark.parametrize(("kind", "raw", "stored"), [
-    (BanKind.EMAIL, " Ana@Example.ORG ", "ana@example.org"),
-    (BanKind.EMAIL_DOMAIN, "@Example.org", "example.org"),
-    (BanKind.WEBSITE_DOMAIN, "https://Shop.Example.net/path", "shop.example.net"),
-    (BanKind.ADDRESS_HASH, "ABCDEF0123", "abcdef0123"),
-])
+@pytest.mark.parametrize(
+    ("kind", "raw", "stored"),
+    [
+        (BanKind.EMAIL, " Ana@Example.ORG ", "ana@example.org"),
+        (BanKind.EMAIL_DOMAIN, "@Example.org", "example.org"),
+        (BanKind.WEBSITE_DOMAIN, "https://Shop.Example.net/path", "shop.example.net"),
+        (BanKind.ADDRESS_HASH, "ABCDEF0123", "abcdef0123"),
+    ],
+)
 def test_ban_values_are_normalized(kind, raw, stored):
     assert normalize_ban_value(kind, raw) == stored
 
 
-@pytest.mark.parametrize(("kind", "raw"), [
-    (BanKind.EMAIL, "not-an-email"), (BanKind.EMAIL_DOMAIN, "localhost"),
-    (BanKind.WEBSITE_DOMAIN, ""), (BanKind.ADDRESS_HASH, "xyz"),
-])
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        (BanKind.EMAIL, "not-an-email"),
+        (BanKind.EMAIL_DOMAIN, "localhost"),
+        (BanKind.WEBSITE_DOMAIN, ""),
+        (BanKind.ADDRESS_HASH, "xyz"),
+    ],
+)
 def test_unusable_ban_values_are_refused(kind, raw):
     with pytest.raises(ValueError):
         normalize_ban_value(kind, raw)
@@ -92,8 +110,9 @@ def test_word_lists_are_parsed_from_lines_or_commas():
 
 
 def test_a_ban_blocks_and_names_the_rule():
-    ruling = evaluate(PUBLISHED, AUTHOR, "hello", [FakeBan(BanKind.EMAIL_DOMAIN, "example.org")],
-                      [], [], NOW)
+    ruling = evaluate(
+        PUBLISHED, AUTHOR, "hello", [FakeBan(BanKind.EMAIL_DOMAIN, "example.org")], [], [], NOW
+    )
     assert ruling.decision.status is Status.BLOCKED
     assert ruling.rule == "ban: email_domain example.org"
 

@@ -28,15 +28,28 @@ def shape(placed):
 def test_depth_first_oldest_first():
     nodes = [C(1), C(2), C(3, 1), C(4, 3), C(5, 1)]
     assert shape(arrange(nodes, 4)) == [
-        (1, None, 0, None), (3, 1, 1, None), (4, 3, 2, None), (5, 1, 1, None), (2, None, 0, None)]
+        (1, None, 0, None),
+        (3, 1, 1, None),
+        (4, 3, 2, None),
+        (5, 1, 1, None),
+        (2, None, 0, None),
+    ]
 
 
 def test_replies_deeper_than_max_depth_are_flattened_and_say_whom_they_answer():
     nodes = [C(1), C(2, 1), C(3, 2), C(4, 3)]
     assert shape(arrange(nodes, 1)) == [
-        (1, None, 0, None), (2, 1, 1, None), (3, 1, 1, 2), (4, 1, 1, 3)]
+        (1, None, 0, None),
+        (2, 1, 1, None),
+        (3, 1, 1, 2),
+        (4, 1, 1, 3),
+    ]
     assert shape(arrange(nodes, 0)) == [
-        (1, None, 0, None), (2, None, 0, 1), (3, None, 0, 2), (4, None, 0, 3)]
+        (1, None, 0, None),
+        (2, None, 0, 1),
+        (3, None, 0, 2),
+        (4, None, 0, 3),
+    ]
 
 
 def test_sort_orders():

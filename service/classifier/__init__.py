@@ -1,7 +1,7 @@
 """Spam and abuse scoring for comments: the only interface the rest of Moderato uses.
 
 clf = load_current(default_models_dir())
-[scores] = clf.score([Sample("Great post!")])   # Scores(spam=0.02, abuse=0.01)
+[scores] = clf.score([Sample("Great post!")])   # Scores(spam=0.02, abuse=0.01, kinds={...})
 """
 
 from __future__ import annotations

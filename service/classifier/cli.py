@@ -11,8 +11,9 @@ import click
 import numpy as np
 
 from . import default_models_dir
-from .data import DataError, Dataset, concat, load_path, read_unlabeled, sha256_file
+from .data import KINDS, DataError, Dataset, concat, load_path, read_unlabeled, sha256_file
 from .model import (
+    HEADS,
     LABELS,
     ModelError,
     Sample,
@@ -108,8 +109,9 @@ def train_command(
                 "positive": int(np.nansum(fit.training.target(label) == 1)),
                 "negative": int(np.nansum(fit.training.target(label) == 0)),
             }
-            for label in LABELS
+            for label in HEADS
         },
+        "kinds_design": fit.params["kinds_design"],
         "metrics": {"out_of_fold": metrics},
         "thresholds": _thresholds_dict(),
         "hyperparameters": {"C": DEFAULT_C, "feature_bits": fit.params["feature_bits"]},
@@ -119,6 +121,7 @@ def train_command(
         a = per["all"]
         click.echo(
             f"{label}: out-of-fold F1 {a['f1']:.3f}  ROC AUC {a.get('roc_auc', float('nan')):.3f}"
+            f"  ECE {a['ece']:.3f}"
         )
     click.echo(
         f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)"
@@ -144,7 +147,7 @@ def _thresholds_dict() -> dict[str, float]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @models_dir_option
 def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
-    """Print precision, recall, F1, ROC/PR AUC and the confusion at the thresholds per label."""
+    """Print precision, recall, F1, ROC/PR AUC, ECE and confusion per label and abuse kind."""
     datasets = _load_data(files)
     clf = _load_model(models_dir)
     thresholds = _thresholds()
@@ -178,6 +181,20 @@ def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
             held = int(np.sum(t & (pp >= hold) & (pp < block)))
             blocked = int(np.sum(t & (pp >= block)))
             click.echo(f"  {name:>9}: {publish:7d} {held:7d} {blocked:7d}")
+    for kind in KINDS:
+        y = data.kind(kind)
+        m = ~np.isnan(y)
+        if not (y[m] == 1).any():
+            click.echo(f"{kind}: no {kind} labels in these files")
+            continue
+        r = binary_metrics(y[m], probs[m, HEADS.index(kind)], 0.5)
+        auc = f"{r['roc_auc']:.3f}" if "roc_auc" in r else "n/a"
+        pr = f"{r['pr_auc']:.3f}" if "pr_auc" in r else "n/a"
+        click.echo(
+            f"{kind}: n={r['n']} positives={r['positives']} precision={r['precision']:.3f} "
+            f"recall={r['recall']:.3f} f1={r['f1']:.3f} roc_auc={auc} pr_auc={pr} "
+            f"ece={r['ece']:.3f} (at 0.5)"
+        )
 
 
 def _samples(data: Dataset) -> list[Sample]:
@@ -224,6 +241,7 @@ def score_command(file: Path, models_dir: Path, explain: bool) -> None:
             record: dict = {
                 "spam": round(scores.spam, 4),
                 "abuse": round(scores.abuse, 4),
+                "kinds": {k: round(v, 4) for k, v in scores.kinds.items()},
                 "decision": _DECISIONS[str(decision.status)],
             }
             if explain:
@@ -273,7 +291,7 @@ def thresholds_command(
     datasets = _load_data(files)
     clf = _load_model(models_dir)
     data = concat(datasets, name=", ".join(d.name for d in datasets))
-    probs = clf.predict_proba(_samples(data))
+    probs = clf.predict_proba(_samples(data))[:, : len(LABELS)]
     try:
         proposal = propose(
             np.column_stack((data.spam, data.abuse)),
@@ -340,7 +358,15 @@ def list_models_command(models_dir: Path) -> None:
         figures = "  ".join(
             f"{label} F1 {m.get('f1', float('nan')):.3f} AUC {m.get('roc_auc', float('nan')):.3f}"
             for label, m in info.metrics.items()
+            if label in LABELS
         )
+        kinds = [
+            f"{label} {m['roc_auc']:.3f}"
+            for label, m in info.metrics.items()
+            if label in KINDS and "roc_auc" in m
+        ]
+        if kinds:
+            figures += "  kinds AUC " + " ".join(kinds)
         if figures:
             figures += f" ({info.metrics_source})"
         mark = "* " if info.current else "  "

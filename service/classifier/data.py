@@ -1,8 +1,21 @@
-"""Labeled data: detect a file's format and map its labels onto spam / abuse.
+"""Labeled data: detect a file's format and map its labels onto spam / abuse and abuse kinds.
 
 Every loader yields a `Dataset` whose `spam` and `abuse` columns are 1.0, 0.0, or NaN where
 the source says nothing usable about that label (the row is then left out of that label's
-training and evaluation, not counted as a negative).
+training and evaluation, not counted as a negative). The same holds for each abuse kind
+(`KINDS`); a source that records no kinds gets the one safe rule, "not abuse is no kind":
+0.0 where abuse is 0.0, NaN elsewhere (see `Dataset.kind`).
+
+Kind mapping per source (why: see models/MODEL_CARD.md, "Training data"):
+- seed / generic files with a `kind` column: an abuse row's kind is positive, the other kinds
+  negative; ham and spam rows are negative for every kind.
+- OLID: NOT -> no kind; OFF+TIN+IND -> insult; OFF+TIN+OTH -> not an identity attack,
+  insult unknown; OFF+TIN+GRP -> left out of insult and identity_attack (most of OLID's
+  "groups" are political camps, which are not identities); OFF+UNT -> neither insult nor
+  identity attack. Threat is never annotated: unknown.
+- Davidson: hate -> identity_attack (insult and threat unknown); neither -> no kind;
+  offensive -> unknown, like its abuse label.
+- YouTube, SMS: not abuse, so no kind.
 """
 
 from __future__ import annotations
@@ -22,6 +35,10 @@ NAN = float("nan")
 
 # Texts longer than the default csv limit (128 KiB) are legitimate input to `score`.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+# The kinds of abuse the model scores, each a probability within abuse.
+KINDS = ("insult", "threat", "identity_attack")
 
 
 class DataError(ValueError):
@@ -46,9 +63,17 @@ class Dataset:
     contexts: list[list[str]] = field(default_factory=list)
     # Raw labels kept for benchmarks that use a source's own task (e.g. OLID OFF/NOT).
     raw: dict[str, list[str]] = field(default_factory=dict)
+    # Abuse kind -> 1.0 / 0.0 / NaN per row, for sources that record kinds (see `kind`).
+    kinds: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    def kind(self, name: str) -> np.ndarray:
+        """The target for one abuse kind: as recorded, else 0 where the row is not abuse."""
+        if name in self.kinds:
+            return self.kinds[name]
+        return np.where(self.abuse == 0, 0.0, NAN)
 
     def describe(self) -> dict:
         """Provenance for model metadata: file, sha256, row and label counts."""
@@ -60,6 +85,7 @@ class Dataset:
             "rows": len(self),
             "spam": _counts(self.spam),
             "abuse": _counts(self.abuse),
+            "kinds": {k: _counts(self.kind(k)) for k in KINDS},
         }
 
 
@@ -93,6 +119,10 @@ def concat(datasets: Sequence[Dataset], name: str = "combined") -> Dataset:
         authors=[a for d in datasets for a in (d.authors or [""] * len(d))],
         emails=[a for d in datasets for a in (d.emails or [""] * len(d))],
         urls=[a for d in datasets for a in (d.urls or [""] * len(d))],
+        kinds={
+            k: np.concatenate([d.kind(k) for d in datasets]) if datasets else np.zeros(0)
+            for k in KINDS
+        },
     )
 
 
@@ -236,15 +266,20 @@ def _load_davidson(path: Path) -> Dataset:
         if r["class"] not in mapping:
             raise DataError(f"{path}:{number}: class must be 0, 1 or 2, not {r['class']!r}")
         abuse.append(mapping[r["class"]])
+    abuse_arr = np.array(abuse)
+    # Hate speech (slurs and attacks on race, religion, sexuality) is an identity attack;
+    # whether a hateful tweet also insults someone or threatens is not annotated.
+    unknown = np.where(abuse_arr == 0, 0.0, NAN)
     return Dataset(
         name=f"davidson_offensive/{path.name}",
         source="davidson",
         path=path,
         texts=[r["tweet"] for r in rows],
         spam=np.zeros(len(rows)),
-        abuse=np.array(abuse),
+        abuse=abuse_arr,
         groups=["davidson"] * len(rows),
         raw={"class": [r["class"] for r in rows]},
+        kinds={"insult": unknown, "threat": unknown, "identity_attack": abuse_arr.copy()},
     )
 
 
@@ -258,12 +293,38 @@ def _olid_abuse(a: str, b: str) -> float:
     return NAN
 
 
+def _olid_kinds(a: str, b: str, c: str) -> tuple[float, float, float]:
+    """(insult, threat, identity_attack) for one OLID row; OLID never annotates threats.
+
+    GRP (a group as target) is left out of insult and identity_attack: most such tweets
+    target a political camp (liberals, conservatives, antifa...), which is not an identity,
+    and teaching them as identity attacks would push political disagreement towards abuse.
+    OTH (an organization, event or issue) is no identity attack; whether it insults is moot.
+    """
+    if a == "NOT":
+        return 0.0, 0.0, 0.0
+    if b == "UNT":
+        return 0.0, NAN, 0.0  # profanity aimed at no one insults no one
+    if c == "IND":
+        return 1.0, NAN, 0.0
+    if c == "OTH":
+        return NAN, NAN, 0.0
+    return NAN, NAN, NAN
+
+
 def _load_olid_train(path: Path) -> Dataset:
     rows = _read_csv(path)
     _require(path, rows, ("tweet", "subtask_a", "subtask_b"))
     for number, r in enumerate(rows, 2):
         if r["subtask_a"] not in ("OFF", "NOT"):
             raise DataError(f"{path}:{number}: subtask_a must be OFF or NOT")
+        if r["subtask_a"] == "OFF" and r["subtask_b"] not in ("TIN", "UNT"):
+            raise DataError(f"{path}:{number}: subtask_b of an OFF tweet must be TIN or UNT")
+        if r["subtask_b"] == "TIN" and r.get("subtask_c") not in ("IND", "GRP", "OTH"):
+            raise DataError(f"{path}:{number}: subtask_c of a TIN tweet must be IND, GRP or OTH")
+    kinds = np.array(
+        [_olid_kinds(r["subtask_a"], r["subtask_b"], r.get("subtask_c") or "") for r in rows]
+    ).reshape(-1, len(KINDS))
     return Dataset(
         name=f"olid/{path.name}",
         source="olid",
@@ -273,6 +334,7 @@ def _load_olid_train(path: Path) -> Dataset:
         abuse=np.array([_olid_abuse(r["subtask_a"], r["subtask_b"]) for r in rows]),
         groups=["olid"] * len(rows),
         raw={"subtask_a": [r["subtask_a"] for r in rows]},
+        kinds={k: kinds[:, j] for j, k in enumerate(KINDS)},
     )
 
 
@@ -356,7 +418,16 @@ def _load_generic(path: Path, rows: list[dict]) -> Dataset:
         abuse = [_binary(path, r.get("abuse"), "abuse", allow_empty=True) for r in rows]
     else:
         raise DataError(f"{path}: needs a 'label' column or 'spam'/'abuse' columns")
+    abuse_arr = np.array(abuse, dtype=float)
     is_seed = path.name == "seed.csv" or {"lang", "kind"} <= columns
+    if "label" in columns and "kind" in columns:
+        kinds = _kinds_from_column(path, rows, abuse_arr)
+    elif columns & set(KINDS):
+        kinds = _kinds_from_columns(path, rows, abuse_arr)
+    elif is_seed:
+        raise DataError(f"{path}: the seed corpus needs a 'kind' column naming each abuse kind")
+    else:
+        kinds = {}  # no kinds recorded: "not abuse is no kind" (Dataset.kind)
     groups = [f"{r.get('lang') or '?'}/{r.get('kind') or '?'}" for r in rows]
     return Dataset(
         name=f"seed/{path.name}" if is_seed else path.name,
@@ -364,7 +435,7 @@ def _load_generic(path: Path, rows: list[dict]) -> Dataset:
         path=path,
         texts=[_text(r.get("text")) for r in rows],
         spam=np.array(spam, dtype=float),
-        abuse=np.array(abuse, dtype=float),
+        abuse=abuse_arr,
         groups=groups,
         authors=[_text(r.get("author")) for r in rows],
         emails=[_text(r.get("email")) for r in rows],
@@ -374,7 +445,42 @@ def _load_generic(path: Path, rows: list[dict]) -> Dataset:
             "lang": [str(r.get("lang") or "") for r in rows],
             "kind": [str(r.get("kind") or "") for r in rows],
         },
+        kinds=kinds,
     )
+
+
+def _kinds_from_column(path: Path, rows: list[dict], abuse: np.ndarray) -> dict[str, np.ndarray]:
+    """A `kind` column (the seed corpus): every abuse row names one of `KINDS`.
+
+    Other rows' kinds (political, scam, ...) describe ham or spam: negatives for every kind.
+    """
+    out = {k: np.where(abuse == 0, 0.0, NAN) for k in KINDS}
+    for i, r in enumerate(rows):
+        if abuse[i] != 1:
+            continue
+        kind = str(r.get("kind") or "").strip().lower()
+        if kind not in KINDS:
+            raise DataError(
+                f"{path}: row {i + 1}: an abuse row's kind must be one of {', '.join(KINDS)}, "
+                f"got {r.get('kind')!r}"
+            )
+        for k in KINDS:
+            out[k][i] = 1.0 if k == kind else 0.0
+    return out
+
+
+def _kinds_from_columns(path: Path, rows: list[dict], abuse: np.ndarray) -> dict[str, np.ndarray]:
+    """One 0/1 column per kind (empty: unknown); a kind implies abuse."""
+    out = {}
+    for k in KINDS:
+        y = np.array([_binary(path, r.get(k), k, allow_empty=True) for r in rows], dtype=float)
+        bad = np.flatnonzero((y == 1) & (abuse != 1))
+        if bad.size:
+            raise DataError(
+                f"{path}: row {bad[0] + 1}: {k} is 1 but abuse is not: a kind of abuse is abuse"
+            )
+        out[k] = np.where(np.isnan(y) & (abuse == 0), 0.0, y)
+    return out
 
 
 def _text(value: object) -> str:

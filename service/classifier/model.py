@@ -14,7 +14,7 @@ import platform
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,10 +26,20 @@ import skops
 import skops.io as sio
 
 from . import features as fx
+from .data import KINDS
 
 FORMAT = "moderato-hashed-linear"
-FORMAT_VERSION = 1
+# 2: one head per abuse kind after spam and abuse, and how kinds combine with abuse.
+FORMAT_VERSION = 2
+# The labels moderation decides on (thresholds, site retraining): columns 0 and 1.
 LABELS = ("spam", "abuse")
+# Every head of the linear layer, in column order: the labels, then the kinds of abuse.
+HEADS = (*LABELS, *KINDS)
+# How a kind head's calibrated output becomes P(kind), which never exceeds P(abuse):
+# "given_abuse": the head is P(kind | abuse), trained on abusive rows; P(kind) = P(abuse) * it.
+# "capped": the head is P(kind), trained on every row; P(kind) = min(it, P(abuse)).
+KIND_DESIGNS = ("given_abuse", "capped")
+DEFAULT_KIND_DESIGN = "given_abuse"
 POINTER = "current.json"
 # Comments hashed and scored together at most; larger batches are split (see `logits`).
 SCORING_CHUNK = 1024
@@ -60,6 +70,8 @@ _REQUIRED = {
     "format": str,
     "format_version": int,
     "version": str,
+    "heads": list,
+    "kinds_design": str,
     "sklearn_version": str,
     "feature_bits": int,
     "char_ngrams": list,
@@ -90,13 +102,15 @@ class Sample:
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """Calibrated probabilities that a comment is spam and that it is abuse."""
+    """Calibrated probabilities that a comment is spam, that it is abuse, and of each kind."""
 
     spam: float
     abuse: float
     # With explain=True: the n-grams that moved each score most, with their logit weight.
     spam_explanation: tuple[tuple[str, float], ...] = ()
     abuse_explanation: tuple[tuple[str, float], ...] = ()
+    # Abuse kind (KINDS, in order) -> calibrated probability; each is at most `abuse`.
+    kinds: dict[str, float] = field(default_factory=dict)
 
 
 def utc_now() -> str:
@@ -130,6 +144,7 @@ class Classifier:
         self._coef = coef
         self._intercept = np.asarray(params["intercept"], dtype=np.float64)
         self._calibration = np.asarray(params["calibration"], dtype=np.float64)
+        self._kinds_given_abuse = params.get("kinds_design", DEFAULT_KIND_DESIGN) == "given_abuse"
         arrays = [self._idf, self._table, self._token_coef]
         arrays += [v for v in params.values() if isinstance(v, np.ndarray)]
         for array in arrays:
@@ -138,7 +153,7 @@ class Classifier:
     # -- scoring -------------------------------------------------------------------------
 
     def logits(self, samples: Sequence[Sample]) -> np.ndarray:
-        """Uncalibrated logits, shape (n, 2): the linear model's raw output."""
+        """Uncalibrated logits, shape (n, len(HEADS)): the linear model's raw output."""
         if len(samples) <= SCORING_CHUNK:
             return self._logits(self._hash(samples))
         # A comment's logits do not depend on its neighbours, so a large batch goes in
@@ -189,14 +204,21 @@ class Classifier:
         return out
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
-        """Map raw logits to probabilities with the artifact's per-label Platt scaling."""
+        """Map raw logits (last axis: HEADS) to probabilities, each kind within abuse.
+
+        Per-head Platt scaling, then each kind head becomes P(kind): P(abuse) times the head
+        (P(kind | abuse)), or the head capped at P(abuse), as the artifact's design says.
+        """
         a, c = self._calibration[:, 0], self._calibration[:, 1]
-        return _sigmoid(logits * a + c)
+        p = _sigmoid(logits * a + c)
+        abuse, kinds = p[..., 1:2], p[..., len(LABELS) :]
+        kinds[...] = kinds * abuse if self._kinds_given_abuse else np.minimum(kinds, abuse)
+        return p
 
     def predict_proba(self, samples: Sequence[Sample]) -> np.ndarray:
-        """Probabilities, shape (n, 2), columns spam and abuse."""
+        """Probabilities, shape (n, len(HEADS)): columns spam, abuse, then KINDS."""
         if not samples:
-            return np.zeros((0, 2))
+            return np.zeros((0, len(HEADS)))
         probs = self.calibrate(self.logits(samples))
         return np.nan_to_num(probs, nan=0.5, posinf=1.0, neginf=0.0)
 
@@ -207,8 +229,11 @@ class Classifier:
             return []
         if explain:
             return [self._explain(s) for s in samples]
-        probs = self.predict_proba(samples)
-        return [Scores(float(p[0]), float(p[1])) for p in probs]
+        # Plain floats once for the whole batch: per-row numpy conversions cost more than
+        # the scoring itself at tens of thousands of comments a second.
+        rows = self.predict_proba(samples).tolist()
+        n = len(LABELS)
+        return [Scores(r[0], r[1], kinds=dict(zip(KINDS, r[n:], strict=True))) for r in rows]
 
     def _explain(self, sample: Sample, top: int = 6) -> Scores:
         """Scores plus the words that moved each logit most (calibrated logit units).
@@ -221,7 +246,8 @@ class Classifier:
         p = self.calibrate(z)
         rows = self._table[hashed.bucket]
         norm = math.sqrt(float(rows[:, 0].sum())) or 1.0
-        contrib = rows[:, 1:] / norm * self._calibration[:, 0]
+        # Explained: the labels moderation decides on (spam, abuse), not the kinds.
+        contrib = rows[:, 1 : 1 + len(LABELS)] / norm * self._calibration[: len(LABELS), 0]
         text = hashed.text
         word_of = np.full(len(text) + 1, -1, dtype=np.int64)
         words: list[str] = []
@@ -234,7 +260,9 @@ class Classifier:
         if hashed.meta is not None:
             at = len(words) + np.arange(len(tokens))
             token_rows = hashed.meta[1] - fx.N_TEXT_FEATURES
-            totals[at] = self._token_coef[token_rows] * self._calibration[:, 0]
+            totals[at] = (
+                self._token_coef[token_rows, : len(LABELS)] * self._calibration[: len(LABELS), 0]
+            )
         for k, (s, n) in enumerate(zip(hashed.start.tolist(), hashed.length.tolist(), strict=True)):
             ids = np.unique(word_of[s : s + n])
             ids = ids[ids >= 0]
@@ -248,7 +276,13 @@ class Classifier:
                 merged[name] = merged.get(name, 0.0) + value
             ranked = sorted(merged.items(), key=lambda kv: -abs(kv[1]))
             result.append(tuple((k, round(v, 3)) for k, v in ranked[:top] if v != 0.0))
-        return Scores(float(p[0]), float(p[1]), result[0], result[1])
+        return Scores(float(p[0]), float(p[1]), result[0], result[1], kinds=_kinds(p))
+
+
+def _kinds(p: np.ndarray) -> dict[str, float]:
+    """One row of probabilities (HEADS order) as {kind: probability}; NaN reads as 0.5."""
+    values = np.nan_to_num(p[len(LABELS) :], nan=0.5, posinf=1.0, neginf=0.0)
+    return {kind: float(v) for kind, v in zip(KINDS, values.tolist(), strict=True)}
 
 
 _WORD = re.compile(r"\w+|[^\w\s\x01]+")
@@ -306,13 +340,23 @@ def _field(sample: object, name: str) -> str:
 
 
 def make_params(
-    version: str, idf: np.ndarray, coef: np.ndarray, intercept: np.ndarray, calibration: np.ndarray
+    version: str,
+    idf: np.ndarray,
+    coef: np.ndarray,
+    intercept: np.ndarray,
+    calibration: np.ndarray,
+    *,
+    kinds_design: str = DEFAULT_KIND_DESIGN,
 ) -> dict:
-    """The dict stored in an artifact."""
+    """The dict stored in an artifact: coef (N_FEATURES, H), intercept (H,), calibration (H, 2)."""
+    if kinds_design not in KIND_DESIGNS:
+        raise ValueError(f"kinds_design must be one of {', '.join(KIND_DESIGNS)}")
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "version": version,
+        "heads": list(HEADS),
+        "kinds_design": kinds_design,
         "sklearn_version": sklearn.__version__,
         "feature_bits": fx.N_BITS,
         "char_ngrams": list(fx.CHAR_NGRAMS),
@@ -457,14 +501,22 @@ def stored_types(path: Path) -> set[str]:
 def _check(path: Path, params: object, expected_version: str | None) -> None:
     if not isinstance(params, dict) or params.get("format") != FORMAT:
         raise ModelError(f"{path} is not a Moderato model (unknown format)")
+    # Before the keys: an older format lacks some of them, and "retrain" is the useful answer.
+    if isinstance(params.get("format_version"), int) and params["format_version"] != FORMAT_VERSION:
+        raise ModelError(
+            f"{path} has format version {params['format_version']}, this service reads "
+            f"{FORMAT_VERSION} (heads {', '.join(HEADS)}): retrain with `moderato train`"
+        )
     for key, kind in _REQUIRED.items():
         if not isinstance(params.get(key), kind):
             raise ModelError(f"{path} is incomplete: {key!r} missing or of the wrong type")
-    if params["format_version"] != FORMAT_VERSION:
+    if params["heads"] != list(HEADS):
         raise ModelError(
-            f"{path} has format version {params['format_version']}, this service reads "
-            f"{FORMAT_VERSION}: retrain with `moderato train`"
+            f"{path} scores {', '.join(map(str, params['heads']))}, this service expects "
+            f"{', '.join(HEADS)}: retrain with `moderato train`"
         )
+    if params["kinds_design"] not in KIND_DESIGNS:
+        raise ModelError(f"{path}: unknown kinds design {params['kinds_design']!r}")
     if params["sklearn_version"] != sklearn.__version__:
         raise ModelError(
             f"{path} was written with scikit-learn {params['sklearn_version']}, this service runs "
@@ -479,9 +531,9 @@ def _check(path: Path, params: object, expected_version: str | None) -> None:
         raise ModelError(f"{path} was built for other text features than this service computes")
     shapes = {
         "idf": (fx.N_FEATURES,),
-        "coef": (fx.N_FEATURES, 2),
-        "intercept": (2,),
-        "calibration": (2, 2),
+        "coef": (fx.N_FEATURES, len(HEADS)),
+        "intercept": (len(HEADS),),
+        "calibration": (len(HEADS), 2),
     }
     for key, shape in shapes.items():
         array = params[key]
@@ -509,7 +561,8 @@ class VersionInfo:
     created: str  # ISO 8601 from the metadata, else the file's modification time
     kind: str  # base | site | ?
     parent: str | None
-    # label -> {"f1": ..., "roc_auc": ...}, from the metrics the artifact was promoted on
+    # head -> {"f1": ..., "roc_auc": ...}, from the metrics the artifact was promoted on
+    # (spam and abuse only in metadata written before the kinds of abuse existed)
     metrics: dict[str, dict[str, float]]
     metrics_source: str  # "out-of-fold" | "held-out site labels" | ""
 
@@ -573,7 +626,7 @@ def _read_metadata(path: Path) -> dict:
 
 
 def _key_metrics(metrics: object) -> tuple[dict[str, dict[str, float]], str]:
-    """F1 and ROC AUC per label: out-of-fold for a base model, held-out labels for a site one."""
+    """F1 and ROC AUC per head: out-of-fold for a base model, held-out labels for a site one."""
     if not isinstance(metrics, dict):
         return {}, ""
     out: dict[str, dict[str, float]] = {}
@@ -589,7 +642,7 @@ def _key_metrics(metrics: object) -> tuple[dict[str, dict[str, float]], str]:
         }
     else:
         return {}, ""
-    for label in LABELS:
+    for label in HEADS:
         figures = per_label.get(label)
         if isinstance(figures, dict):
             out[label] = {

@@ -20,6 +20,7 @@ from scipy.optimize import minimize
 from . import features as fx
 from .data import DataError, load_file
 from .model import (
+    HEADS,
     LABELS,
     Classifier,
     ModelError,
@@ -200,7 +201,7 @@ def _features(clf: Classifier, samples: Sequence[Sample]) -> tuple[sp.csr_matrix
     for start in range(0, max(len(samples), 1), FEATURE_CHUNK):
         hashed = clf._hash(samples[start : start + FEATURE_CHUNK])
         matrices.append(fx.weighted_matrix(hashed, clf._idf))
-        logits.append(clf._logits(hashed).reshape(-1, 2))
+        logits.append(clf._logits(hashed).reshape(-1, len(HEADS)))
     return sp.vstack(matrices, format="csr"), np.vstack(logits)
 
 
@@ -223,8 +224,14 @@ def _fit(current: Classifier, samples: Sequence[Sample], y: np.ndarray, version:
         delta, delta0 = _offset_logistic(Xs, y[:, j], offset[:, j], L2_PENALTY)
         coef[cols, j] += (delta / a[j]).astype(np.float32)
         intercept[j] += delta0 / a[j]
+    # Moderator labels teach spam and abuse only; the kind heads pass through unchanged.
     params = make_params(
-        version, current.params["idf"], coef, intercept, current.params["calibration"]
+        version,
+        current.params["idf"],
+        coef,
+        intercept,
+        current.params["calibration"],
+        kinds_design=current.params["kinds_design"],
     )
     return _Fit(params, Classifier(params))
 

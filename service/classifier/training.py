@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,8 +20,8 @@ from sklearn.metrics import (
 from sklearn.model_selection import StratifiedKFold
 
 from . import features as fx
-from .data import Dataset
-from .model import LABELS, make_params
+from .data import KINDS, Dataset
+from .model import DEFAULT_KIND_DESIGN, HEADS, KIND_DESIGNS, make_params
 
 RANDOM_STATE = 20261127
 
@@ -46,6 +46,8 @@ SOURCE_SHARE: dict[str, dict[str, float]] = {
         "sms": 0.05,
     },
 }
+# The kinds learn from the same sources as abuse, in the same proportions.
+SOURCE_SHARE.update({kind: dict(SOURCE_SHARE["abuse"]) for kind in KINDS})
 DEFAULT_C = 1.5
 CALIBRATION_FOLDS = 3
 
@@ -60,8 +62,11 @@ class TrainingSet:
     sources: np.ndarray  # str
     groups: np.ndarray  # str
     metas: list[list[str]]  # text-shape and site-context tokens
+    kinds: dict[str, np.ndarray]  # abuse kind -> 1 / 0 / NaN
 
     def target(self, label: str) -> np.ndarray:
+        if label in self.kinds:
+            return self.kinds[label]
         return self.spam if label == "spam" else self.abuse
 
 
@@ -72,10 +77,12 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
     """
     order = sorted(datasets, key=lambda d: d.source not in ("seed", "generic"))
     texts, spam, abuse, sources, groups, metas = [], [], [], [], [], []
+    kinds: dict[str, list[float]] = {k: [] for k in KINDS}
     seen: set[str] = set()
     for d in order:
         normalized = fx.normalize_many(d.texts)
         shapes = fx.shape_tokens(d.texts)
+        kind_targets = {k: d.kind(k) for k in KINDS}
         for i, text in enumerate(normalized):
             if text in seen:
                 continue
@@ -83,6 +90,8 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
             texts.append(text)
             spam.append(d.spam[i])
             abuse.append(d.abuse[i])
+            for k in KINDS:
+                kinds[k].append(kind_targets[k][i])
             sources.append(d.source)
             groups.append(d.groups[i] if d.groups else d.name)
             # Commenter details are left to site layers: the public sets and the seed have
@@ -95,6 +104,7 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
         sources=np.array(sources, dtype=object),
         groups=np.array(groups, dtype=object),
         metas=metas,
+        kinds={k: np.array(v, dtype=float) for k, v in kinds.items()},
     )
 
 
@@ -102,7 +112,7 @@ def source_weights(
     sources: np.ndarray, label: str, shares: dict[str, dict[str, float]] | None = None
 ) -> np.ndarray:
     """Per-row weights giving each source its share, normalized to mean 1."""
-    shares = (shares or SOURCE_SHARE)[label]
+    shares = (shares or SOURCE_SHARE).get(label) or SOURCE_SHARE[label]
     weights = np.zeros(len(sources))
     present = {s: float(np.sum(sources == s)) for s in set(sources.tolist())}
     total_share = sum(shares.get(s, 0.5) for s in present)
@@ -133,8 +143,20 @@ def fit_platt(logits: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, 
 @dataclass(slots=True)
 class BaseFit:
     params: dict
-    oof_probs: dict[str, np.ndarray]  # calibrated out-of-fold probability per label (NaN: unused)
+    # Calibrated out-of-fold probability per head, as the model reports it (kinds within
+    # abuse); NaN where the row is unlabeled or was not scored.
+    oof_probs: dict[str, np.ndarray]
     training: TrainingSet
+    # Each kind head's own out-of-fold output: P(kind | abuse) on abusive rows ("given_abuse").
+    oof_given_abuse: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _head_rows(data: TrainingSet, head: str, kinds_design: str) -> np.ndarray:
+    """The rows a head learns from: labeled ones; for a kind given abuse, abusive ones only."""
+    known = ~np.isnan(data.target(head))
+    if head in KINDS and kinds_design == "given_abuse":
+        known &= data.abuse == 1
+    return np.flatnonzero(known)
 
 
 def fit_base(
@@ -144,21 +166,28 @@ def fit_base(
     C: float = DEFAULT_C,
     shares: dict[str, dict[str, float]] | None = None,
     calibrate: bool = True,
+    kinds_design: str = DEFAULT_KIND_DESIGN,
     progress: Callable[[str], None] = print,
 ) -> BaseFit:
-    """Train both heads on `datasets` and return the artifact parameters."""
+    """Train every head (spam, abuse, the kinds) on `datasets`; return the artifact parameters.
+
+    With kinds_design "given_abuse" a kind head learns P(kind | abuse) from the abusive rows
+    only; with "capped" it learns P(kind) from every row labeled for it (see model.HEADS).
+    """
+    if kinds_design not in KIND_DESIGNS:
+        raise ValueError(f"kinds_design must be one of {', '.join(KIND_DESIGNS)}")
     data = build_training_set(datasets)
     progress(f"{len(data.texts)} distinct texts after de-duplication; hashing n-grams")
     hashed = fx.hash_texts(data.texts, data.metas)
     idf = fx.compute_idf(hashed)
     X = fx.weighted_matrix(hashed, idf)
-    coef = np.zeros((fx.N_FEATURES, 2), dtype=np.float32)
-    intercept = np.zeros(2)
-    calibration = np.array([[1.0, 0.0], [1.0, 0.0]])
+    coef = np.zeros((fx.N_FEATURES, len(HEADS)), dtype=np.float32)
+    intercept = np.zeros(len(HEADS))
+    calibration = np.tile([1.0, 0.0], (len(HEADS), 1))
     oof: dict[str, np.ndarray] = {}
-    for j, label in enumerate(LABELS):
+    for j, label in enumerate(HEADS):
         y_all = data.target(label)
-        rows = np.flatnonzero(~np.isnan(y_all))
+        rows = _head_rows(data, label, kinds_design)
         y = y_all[rows].astype(int)
         oof[label] = np.full(len(y_all), np.nan)
         if len(np.unique(y)) < 2:
@@ -181,8 +210,36 @@ def fit_base(
             oof[label][rows] = 1.0 / (1.0 + np.exp(-(a * logits + cc)))
         progress(f"{label}: final fit on {len(rows)} rows")
         coef[:, j], intercept[j] = fit_logistic(Xl, y, w, C)
-    params = make_params(version, idf, coef, intercept, calibration)
-    return BaseFit(params=params, oof_probs=oof, training=data)
+    params = make_params(version, idf, coef, intercept, calibration, kinds_design=kinds_design)
+    given = {}
+    if kinds_design == "given_abuse":
+        given = {k: oof[k].copy() for k in KINDS}
+    _kinds_within_abuse(data, X, params, oof, kinds_design)
+    return BaseFit(params=params, oof_probs=oof, training=data, oof_given_abuse=given)
+
+
+def _kinds_within_abuse(
+    data: TrainingSet, X: sp.csr_matrix, params: dict, oof: dict[str, np.ndarray], design: str
+) -> None:
+    """Turn each kind head's out-of-fold output into P(kind), as the model will report it.
+
+    Given abuse, rows outside a head's training (not abusive) are scored by the final head,
+    which never saw them; P(kind) is then P(abuse) out-of-fold times P(kind | abuse).
+    """
+    abuse = oof["abuse"]
+    for j, kind in enumerate(HEADS):
+        if kind not in KINDS:
+            continue
+        head = oof[kind]
+        if design == "given_abuse":
+            unseen = np.isnan(head) & ~np.isnan(data.target(kind)) & (data.abuse != 1)
+            if unseen.any():
+                a, c = params["calibration"][j]
+                z = X[unseen] @ params["coef"][:, j].astype(np.float64) + params["intercept"][j]
+                head[unseen] = 1.0 / (1.0 + np.exp(-np.clip(a * z + c, -50, 50)))
+            oof[kind] = abuse * head
+        else:
+            oof[kind] = np.minimum(head, abuse)  # NaN stays NaN
 
 
 # --- metrics -------------------------------------------------------------------------------
@@ -225,9 +282,13 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> 
 
 
 def oof_metrics(fit: BaseFit) -> dict[str, dict]:
-    """Out-of-fold metrics per label, overall and per source."""
+    """Out-of-fold metrics per head, overall and per source.
+
+    A kind's figures are for P(kind) on every row labeled for it; with the "given_abuse"
+    design, "given_abuse" adds the head's own P(kind | abuse) on the abusive rows.
+    """
     result: dict[str, dict] = {}
-    for label in LABELS:
+    for label in HEADS:
         y = fit.training.target(label)
         p = fit.oof_probs[label]
         m = ~np.isnan(y) & ~np.isnan(p)
@@ -237,5 +298,10 @@ def oof_metrics(fit: BaseFit) -> dict[str, dict]:
         for source in sorted(set(fit.training.sources[m].tolist())):
             s = m & (fit.training.sources == source)
             per[source] = binary_metrics(y[s], p[s])
+        given = fit.oof_given_abuse.get(label)
+        if given is not None:
+            g = ~np.isnan(y) & ~np.isnan(given) & (fit.training.abuse == 1)
+            if g.any():
+                per["given_abuse"] = binary_metrics(y[g], given[g])
         result[label] = per
     return result

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from service import audit, comments
+from service.classifier import Scores
 from service.dashboard import access, admin, reports, rules_views
 from service.dashboard.forms import (
     ActionForm,
@@ -141,14 +142,28 @@ def _get_comment(comment_id: int) -> Comment:
     return comment
 
 
-def explanation(comment: Comment) -> dict[str, list[tuple[str, float]]] | None:
-    """The words that moved each score most, when the model that scored it is still loaded."""
+def rescore(comment: Comment) -> Scores | None:
+    """The comment scored again with explanations, when the model that scored it is loaded."""
     scorer = get_scorer()
     if scorer.classifier is None or scorer.version != comment.model_version:
         return None
     (scores,) = scorer.classifier.score([comments.sample_of(comment)], explain=True)
+    return scores
+
+
+def explanation(scores: Scores | None) -> dict[str, list[tuple[str, float]]] | None:
+    """The words that moved each score most."""
+    if scores is None:
+        return None
     words = {"spam": list(scores.spam_explanation), "abuse": list(scores.abuse_explanation)}
     return words if any(words.values()) else None
+
+
+def abuse_kinds(scores: Scores | None) -> list[tuple[str, float]]:
+    """Each kind of abuse with its probability, as a moderator reads it ("identity attack")."""
+    if scores is None:
+        return []
+    return [(kind.replace("_", " "), p) for kind, p in (scores.kinds or {}).items()]
 
 
 @bp.get("/comments/<int:comment_id>")
@@ -156,6 +171,7 @@ def explanation(comment: Comment) -> dict[str, list[tuple[str, float]]] | None:
 def get_comment(comment_id: int) -> str:
     comment = _get_comment(comment_id)
     parent = db.session.get(Comment, comment.parent_id) if comment.parent_id else None
+    scores = rescore(comment)
     return render_template(
         "dashboard/comment.html",
         comment=comment,
@@ -165,7 +181,8 @@ def get_comment(comment_id: int) -> str:
         post_form=PostSettingsForm(obj=comment.post),
         allowed=ALLOWED_ACTIONS,
         buttons=BUTTONS,
-        explanation=explanation(comment),
+        explanation=explanation(scores),
+        kinds=abuse_kinds(scores),
     )
 
 

@@ -16,8 +16,9 @@ from service.extensions import db
 from service.models import Ban, Comment
 from service.moderation import BanKind, Status
 
-sync_api = pytest.importorskip("playwright.sync_api",
-                               reason="Playwright for Python is not installed")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed"
+)
 expect = sync_api.expect
 Page = sync_api.Page
 
@@ -127,13 +128,20 @@ def test_ban_an_author_from_their_comment(app, signed_in: Page):
     with app.app_context():
         ban = db.session.execute(select(Ban)).scalar_one()
         assert (ban.kind, ban.value, ban.reason) == (
-            BanKind.EMAIL_DOMAIN, "spam.example", "link farm")
+            BanKind.EMAIL_DOMAIN,
+            "spam.example",
+            "link farm",
+        )
 
 
 def test_phone_width_shows_everything_without_sideways_scrolling(app, signed_in: Page):
     page = signed_in
-    add_comment(app, body="A long comment " * 20, email="someone.with.a.long.address@example.org",
-                reason="held: possible spam (score 0.61)")
+    add_comment(
+        app,
+        body="A long comment " * 20,
+        email="someone.with.a.long.address@example.org",
+        reason="held: possible spam (score 0.61)",
+    )
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     approve = page.locator("ol.queue").get_by_role("button", name="Approve")

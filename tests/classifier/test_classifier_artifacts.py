@@ -12,7 +12,7 @@ import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 
 from service.classifier import Classifier, ModelError, Sample, load_current
-from service.classifier.model import TRUSTED_TYPES, load_artifact, make_params, save
+from service.classifier.model import HEADS, TRUSTED_TYPES, load_artifact, make_params, save
 
 
 def _tiny_params(version: str = "t-1") -> dict:
@@ -21,9 +21,9 @@ def _tiny_params(version: str = "t-1") -> dict:
     return make_params(
         version,
         idf=np.ones(N_FEATURES, dtype=np.float32),
-        coef=np.zeros((N_FEATURES, 2), dtype=np.float32),
-        intercept=np.array([-1.0, -2.0]),
-        calibration=np.array([[1.0, 0.0], [1.0, 0.0]]),
+        coef=np.zeros((N_FEATURES, len(HEADS)), dtype=np.float32),
+        intercept=np.array([-1.0, -2.0, 0.0, -1.0, 1.0]),
+        calibration=np.tile([1.0, 0.0], (len(HEADS), 1)),
     )
 
 
@@ -36,6 +36,15 @@ def test_saved_artifact_round_trips(tmp_path: Path) -> None:
     assert set(meta["versions"]) == {"python", "sklearn", "numpy", "scipy", "skops"}
     (s,) = clf.score([Sample("x")])
     assert s.spam == pytest.approx(1 / (1 + np.e))
+    # Given abuse: P(kind) = P(abuse) * P(kind | abuse), here sigmoid(-2) * sigmoid(b).
+    abuse = 1 / (1 + np.e**2)
+    assert s.kinds == pytest.approx(
+        {
+            "insult": abuse * 0.5,
+            "threat": abuse / (1 + np.e),
+            "identity_attack": abuse / (1 + 1 / np.e),
+        }
+    )
 
 
 def test_no_promoted_model(tmp_path: Path) -> None:
@@ -115,3 +124,37 @@ def test_version_mismatch_with_pointer(models_copy: Path) -> None:
 def test_classifier_is_immutable(shipped: Classifier) -> None:
     with pytest.raises(ValueError):
         shipped._table[0, 1] = 1.0
+
+
+def test_capped_kinds_never_exceed_abuse(tmp_path: Path) -> None:
+    params = {**_tiny_params(), "kinds_design": "capped"}
+    save(tmp_path, params, {}, promote=True)
+    (s,) = load_current(tmp_path).score([Sample("x")])
+    abuse = 1 / (1 + np.e**2)
+    assert s.kinds["insult"] == pytest.approx(abuse)  # sigmoid(0) = 0.5, capped at P(abuse)
+    assert s.kinds["threat"] == pytest.approx(abuse)
+    assert s.kinds["identity_attack"] == pytest.approx(abuse)
+
+
+def test_format_1_artifact_asks_for_a_retrain(tmp_path: Path) -> None:
+    params = _tiny_params()
+    params.update(format_version=1, coef=params["coef"][:, :2], intercept=params["intercept"][:2])
+    params["calibration"] = params["calibration"][:2]
+    del params["heads"], params["kinds_design"]
+    sio.dump(params, tmp_path / "moderato-t-1.skops")
+    with pytest.raises(ModelError, match=r"format version 1.*retrain with `moderato train`"):
+        load_artifact(tmp_path / "moderato-t-1.skops")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"heads": ["spam", "abuse", "insult", "threat", "toxicity"]}, "retrain"),
+        ({"heads": "spam,abuse"}, "'heads' missing or of the wrong type"),
+        ({"kinds_design": "softmax"}, "unknown kinds design"),
+    ],
+)
+def test_heads_are_checked_on_load(tmp_path: Path, change: dict, message: str) -> None:
+    sio.dump({**_tiny_params(), **change}, tmp_path / "m.skops")
+    with pytest.raises(ModelError, match=message):
+        load_artifact(tmp_path / "m.skops")

@@ -56,8 +56,10 @@ def test_score_csv_in_order(runner: CliRunner, tmp_path: Path, shipped_dir: Path
     assert len(lines) == len(ROWS)
     assert [line["decision"] for line in lines] == ["publish", "block", "block", "publish"]
     for line in lines:
-        assert set(line) == {"spam", "abuse", "decision"}
+        assert set(line) == {"spam", "abuse", "kinds", "decision"}
         assert 0 <= line["spam"] <= 1 and 0 <= line["abuse"] <= 1
+        assert set(line["kinds"]) == {"insult", "threat", "identity_attack"}
+        assert all(0 <= p <= line["abuse"] for p in line["kinds"].values())
 
 
 def test_score_jsonl_from_stdin_with_explanations(runner: CliRunner, shipped_dir: Path) -> None:

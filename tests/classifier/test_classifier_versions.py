@@ -57,7 +57,8 @@ def test_list_versions_marks_the_promoted_one(two_versions: Path) -> None:
     assert [i.version for i in infos] == [shipped, "site-later"]
     assert [i.current for i in infos] == [True, False]
     assert infos[0].metrics_source == "out-of-fold"
-    assert set(infos[0].metrics) == {"spam", "abuse"}
+    assert set(infos[0].metrics) == {"spam", "abuse", "insult", "threat", "identity_attack"}
+    assert set(infos[1].metrics) == {"spam", "abuse"}  # site layers learn those two only
     assert infos[1].metrics == {
         "spam": {"f1": 0.9, "roc_auc": 0.97},
         "abuse": {"f1": 0.8, "roc_auc": 0.91},
@@ -70,7 +71,7 @@ def test_list_command_prints_versions_and_figures(two_versions: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     shipped = current_version(two_versions)
-    assert any(line.startswith(f"* {shipped}") for line in lines)
+    assert any(line.startswith(f"* {shipped}") and "kinds AUC insult" in line for line in lines)
     later = next(line for line in lines if "site-later" in line)
     assert later.startswith("  ") and "2099-01-01" in later and "abuse F1 0.800" in later
 
@@ -122,3 +123,15 @@ def test_group_is_named_and_documented() -> None:
     assert set(model_group.commands) == {"list", "use"}
     for command in model_group.commands.values():
         assert command.help and "\n" not in command.help.strip()
+
+
+def test_list_reads_metadata_from_before_the_kinds(two_versions: Path) -> None:
+    """A version written before the kinds existed still lists, with its spam and abuse figures."""
+    path = metadata_path(two_versions, "site-later")
+    old = json.loads(path.read_text())
+    old["metrics"] = {"out_of_fold": {"spam": {"all": {"f1": 0.91, "roc_auc": 0.98}}}}
+    path.write_text(json.dumps(old))
+    result = CliRunner().invoke(model_group, ["list", "--models-dir", str(two_versions)])
+    assert result.exit_code == 0, result.output
+    later = next(line for line in result.stdout.splitlines() if "site-later" in line)
+    assert "spam F1 0.910" in later and "kinds" not in later
