@@ -10,7 +10,7 @@ import skops.io as sio
 
 from service.classifier import ModelError, Sample
 from service.classifier import features as fx
-from service.classifier.model import Classifier, load_artifact, make_params
+from service.classifier.model import HEADS, Classifier, load_artifact, make_params
 
 TEXTS = [
     "",
@@ -110,9 +110,9 @@ def test_artifact_for_other_features_is_refused(tmp_path: Path, version: int | N
     params = make_params(
         "t-1",
         idf=np.ones(fx.N_FEATURES, dtype=np.float32),
-        coef=np.zeros((fx.N_FEATURES, 2), dtype=np.float32),
-        intercept=np.zeros(2),
-        calibration=np.array([[1.0, 0.0], [1.0, 0.0]]),
+        coef=np.zeros((fx.N_FEATURES, len(HEADS)), dtype=np.float32),
+        intercept=np.zeros(len(HEADS)),
+        calibration=np.tile([1.0, 0.0], (len(HEADS), 1)),
     )
     assert params["feature_version"] == fx.FEATURE_VERSION
     sio.dump(params, tmp_path / "ok.skops")
