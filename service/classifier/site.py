@@ -321,6 +321,9 @@ def _design(
     indptr, indices, data = [np.zeros(1, dtype=np.int64)], [], []
     offsets, current_logits = [], []
     nnz = 0
+    # Per model feature, the sum of its squared values: which features the labels touch, and
+    # the curvature scaling below, without another pass over the whole matrix.
+    sum_sq = np.zeros(fx.N_FEATURES)
     held_out_tokens = []
     done, reported = 0, 0
     for start, stop in _chunks(n, n_train):
@@ -353,8 +356,10 @@ def _design(
         )
         chunk.sum_duplicates()
         indptr.append(chunk.indptr[1:].astype(np.int64) + nnz)
+        # Exact-size copies: the chunk's own arrays may be views of larger buffers.
         indices.append(chunk.indices.astype(np.int32))
-        data.append(chunk.data)
+        data.append(chunk.data.astype(np.float32))
+        sum_sq += np.bincount(chunk.indices, weights=np.square(chunk.data), minlength=fx.N_FEATURES)
         nnz += chunk.nnz
         done = stop
         if done - reported >= max(n // 10, FEATURE_CHUNK) and done < n:
@@ -365,11 +370,11 @@ def _design(
     offset = raw[:, : len(LABELS)] * a[: len(LABELS)] + c[: len(LABELS)]
     col_index = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
     del indices
-    # Only the features these labels touch can move; renumber them 0..k-1.
-    seen = np.bincount(col_index, minlength=fx.N_FEATURES) > 0
+    # Only the features these labels touch can move; renumber them 0..k-1 (in place).
+    seen = sum_sq > 0
     columns = np.flatnonzero(seen)
     renumber = np.cumsum(seen, dtype=np.int32) - 1
-    np.take(renumber, col_index, out=col_index)
+    np.take(renumber, col_index, out=col_index, mode="clip")
     values = np.concatenate(data) if data else np.zeros(0, dtype=np.float32)
     del data
     index_type = np.int32 if nnz < np.iinfo(np.int32).max else np.int64
@@ -384,11 +389,10 @@ def _design(
     del values, col_index
     # Each column in units of about one over the square root of the loss's curvature along it
     # (at most 1/4 per comment, plus the penalty's), so L-BFGS sees a rounder problem.
-    sum_sq = np.bincount(
-        X.indices, weights=np.square(X.data, dtype=np.float64), minlength=len(columns)
-    )
-    scale = 1.0 / np.sqrt(0.25 * sum_sq + L2_PENALTY)
-    X.data *= scale.astype(np.float32)[X.indices]
+    scale = 1.0 / np.sqrt(0.25 * sum_sq[columns] + L2_PENALTY)
+    scale32 = scale.astype(np.float32)
+    for start in range(0, X.nnz, 1 << 22):  # in slices: no temporary the size of the matrix
+        X.data[start : start + (1 << 22)] *= scale32[X.indices[start : start + (1 << 22)]]
     held = np.vstack(current_logits) if current_logits else np.zeros((0, len(LABELS)))
     return _Design(X, scale, columns, offset, held, held_out_tokens)
 
