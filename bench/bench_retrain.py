@@ -139,6 +139,7 @@ def main() -> None:
         "peak_rss_gb": round(peak, 2),
         "promoted": result.promoted,
         "distinct": result.metrics.get("label_counts", {}).get("labels"),
+        "metrics": {k: result.metrics.get(k) for k in ("held_out", "seed")},
         "steps": [[round(t, 1), round(c, 1), m] for t, c, m in marks],
         "goals": GOALS,
     }
@@ -147,6 +148,15 @@ def main() -> None:
         f"(goal <= {GOALS['seconds']:.0f} s), "
         f"peak RSS {peak:.2f} GB (goal <= {GOALS['peak_gb']:.0f} GB); {result.message}"
     )
+    for where in ("held_out", "seed"):
+        for label, figures in result.metrics.get(where, {}).items():
+            if label in ("spam", "abuse"):
+                old, new = figures["current"], figures["candidate"]
+                print(
+                    f"  {where} {label}: log loss {old['log_loss']:.4f} -> {new['log_loss']:.4f}"
+                    f", ROC AUC {old.get('roc_auc', float('nan')):.4f}"
+                    f" -> {new.get('roc_auc', float('nan')):.4f}"
+                )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n")
