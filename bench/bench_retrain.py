@@ -9,7 +9,7 @@ the process's maximum resident set (ru_maxrss), generation included: a server ho
 decisions in memory the same way. Run it on one core (taskset -c 0) to match the goal.
 Each step prints its wall-clock and CPU time: on a shared machine the wall clock includes
 waiting for the core, the CPU time is what one core of our own would take.
-At 1,000,000 comments the run stays near 2 GB; the time goes mostly to normalizing and
+At 1,000,000 comments the peak is about 2.6 GB; the time goes mostly to normalizing and
 hashing the texts (the same feature code scoring uses), see models/MODEL_CARD.md.
 """
 
