@@ -1,13 +1,16 @@
 """Site retraining at volume: time and peak memory of `retrain` on generated moderator labels.
 
-    .venv/bin/python bench/bench_retrain.py --n 1000000 [--data ../shared/data] [--json PATH]
+    taskset -c 0 .venv/bin/python bench/bench_retrain.py --n 1000000 [--data DIR] [--json PATH]
 
 Generates N labeled comments (ham, spam, abuse) by recombining and perturbing the seed
 corpus and, when present, the public sets' texts, then runs the same `retrain` that
 `moderato retrain` runs, on a copy of the promoted model in a temporary folder. Peak memory is
 the process's maximum resident set (ru_maxrss), generation included: a server holds the
 decisions in memory the same way. Run it on one core (taskset -c 0) to match the goal.
-The goal's 1,000,000 currently needs far more than 4 GB (about 18 GB; see models/MODEL_CARD.md).
+Each step prints its wall-clock and CPU time: on a shared machine the wall clock includes
+waiting for the core, the CPU time is what one core of our own would take.
+At 1,000,000 comments the peak is about 2.6 GB; the time goes mostly to normalizing and
+hashing the texts (the same feature code scoring uses), see models/MODEL_CARD.md.
 """
 
 from __future__ import annotations
@@ -110,33 +113,50 @@ def main() -> None:
         for suffix in (".skops", ".json"):
             shutil.copy(args.models_dir / f"moderato-{current.version}{suffix}", models)
         del current
-        t0 = time.perf_counter()
-        marks: list[tuple[float, str]] = []
+        t0, c0 = time.perf_counter(), time.process_time()
+        marks: list[tuple[float, float, str]] = []
 
         def progress(message: str) -> None:
-            marks.append((time.perf_counter() - t0, message))
-            print(f"  {marks[-1][0]:7.1f} s  {message}", flush=True)
+            marks.append((time.perf_counter() - t0, time.process_time() - c0, message))
+            wall, cpu = marks[-1][:2]
+            print(
+                f"  {wall:7.1f} s (CPU {cpu:6.1f} s, peak {_peak_gb():.2f} GB)  {message}",
+                flush=True,
+            )
 
         result = retrain(
             models, samples, spam, abuse, force=True, progress=progress, seed_path=args.seed
         )
         seconds = time.perf_counter() - t0
+        cpu = time.process_time() - c0
     peak = _peak_gb()
     report = {
         "comments": args.n,
         "mean_chars": round(chars, 1),
         "generate_seconds": round(generated, 1),
         "retrain_seconds": round(seconds, 1),
+        "retrain_cpu_seconds": round(cpu, 1),
         "peak_rss_gb": round(peak, 2),
         "promoted": result.promoted,
         "distinct": result.metrics.get("label_counts", {}).get("labels"),
-        "steps": [[round(t, 1), m] for t, m in marks],
+        "metrics": {k: result.metrics.get(k) for k in ("held_out", "seed")},
+        "steps": [[round(t, 1), round(c, 1), m] for t, c, m in marks],
         "goals": GOALS,
     }
     print(
-        f"retrain on {args.n:,} comments: {seconds:.1f} s (goal <= {GOALS['seconds']:.0f} s), "
+        f"retrain on {args.n:,} comments: {seconds:.1f} s, CPU {cpu:.1f} s "
+        f"(goal <= {GOALS['seconds']:.0f} s), "
         f"peak RSS {peak:.2f} GB (goal <= {GOALS['peak_gb']:.0f} GB); {result.message}"
     )
+    for where in ("held_out", "seed"):
+        for label, figures in result.metrics.get(where, {}).items():
+            if label in ("spam", "abuse"):
+                old, new = figures["current"], figures["candidate"]
+                print(
+                    f"  {where} {label}: log loss {old['log_loss']:.4f} -> {new['log_loss']:.4f}"
+                    f", ROC AUC {old.get('roc_auc', float('nan')):.4f}"
+                    f" -> {new.get('roc_auc', float('nan')):.4f}"
+                )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n")

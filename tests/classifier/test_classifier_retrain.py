@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
-from service.classifier import Sample, load_current, retrain
+from service.classifier import Sample, load_current, retrain, site
+from service.classifier import features as fx
 
 # Ordinary comments a moderator approves; written for these tests.
 APPROVED = [
@@ -127,3 +130,46 @@ def test_a_worse_model_is_refused_unless_forced(models_copy: Path, seed_csv: Pat
 def test_mismatched_lengths(models_copy: Path) -> None:
     with pytest.raises(ValueError):
         retrain(models_copy, [Sample("a")], [0, 1], [0], progress=lambda m: None)
+
+
+def test_label_features_are_the_models_own(shipped) -> None:
+    # Retraining normalizes each label once and hashes it itself (tokens through a cache):
+    # the result must be what the model computes when it scores the same comments.
+    samples = [
+        Sample("Visit https://cheap-pills.example.com NOW!!!", author="Bob", url="http://spam.ru"),
+        Sample("Thanks, great read.", email="ana@example.org", context=("history:approved:2",)),
+        Sample("IDIOT. Go away, nobody wants you here", context=("wave:2-4",)),
+        Sample(""),
+        Sample("¿Por qué no publican el estudio? Muy buen artículo."),
+        Sample("Thanks, great read."),  # a repeated token set hits the cache
+    ]
+    texts = fx.normalize_many([s.text for s in samples])
+    hashed = site._hash(samples, texts, site._TokenBuckets())
+    assert np.allclose(shipped._logits(hashed), shipped.logits(samples), atol=1e-5)
+
+
+def test_the_correction_changes_only_the_labels_it_is_taught(shipped) -> None:
+    # With more heads than spam and abuse (e.g. kinds of abuse), only the moderators' two
+    # labels take the correction; everything else passes through unchanged.
+    heads = 5
+    rng = np.random.default_rng(0)
+    params = {
+        **shipped.params,
+        "coef": rng.normal(size=(fx.N_FEATURES, heads)).astype(np.float32),
+        "intercept": rng.normal(size=heads),
+        "calibration": np.tile([[1.5, -0.5]], (heads, 1)),
+        "extra": "kept",
+    }
+    base = SimpleNamespace(params=params, _calibration=params["calibration"])
+    columns = np.array([3, 70, fx.N_TEXT_FEATURES + 9])
+    design = SimpleNamespace(columns=columns)
+    fit = site._Fit(np.array([[1.5, -3.0], [0.0, 0.3], [0.6, 0.0]]), np.array([0.3, -0.6]), 1)
+    out = site._params(base, design, fit, "site-x")
+    assert out["version"] == "site-x" and out["extra"] == "kept"
+    assert out["coef"].shape == (fx.N_FEATURES, heads)
+    change = out["coef"].astype(np.float64) - params["coef"]
+    assert np.allclose(change[columns, :2], fit.delta / 1.5, atol=1e-5)
+    assert np.count_nonzero(change) == np.count_nonzero(fit.delta)
+    assert np.allclose(out["intercept"][:2] - params["intercept"][:2], fit.delta0 / 1.5)
+    assert np.array_equal(out["intercept"][2:], params["intercept"][2:])
+    assert out["calibration"] is params["calibration"]
