@@ -54,7 +54,17 @@ L2_PENALTY = 0.5
 # How much worse than the current model a candidate may be and still be promoted.
 # Log loss may grow by the larger of an absolute and a relative margin: on the seed corpus the
 # shipped model's loss is tiny, and quadrupling it is a real regression.
-TOLERANCE = {"log_loss": 0.01, "log_loss_relative": 0.25, "roc_auc": 0.02, "ham_held": 0.03}
+# The seed corpus is the base model's training data (its loss is near zero) with other base
+# rates than a site's: a site whose moderators reject more shifts probabilities there by a
+# few hundredths of a nat (0.015 in tests/test_retrain.py), while moderators who teach the
+# opposite of the seed raise it by a tenth. The site's own held-out labels get the tight margin.
+TOLERANCE = {
+    "log_loss": 0.01,
+    "seed_log_loss": 0.03,
+    "log_loss_relative": 0.25,
+    "roc_auc": 0.02,
+    "ham_held": 0.03,
+}
 HOLD = 0.5
 # Comments hashed at a time: hashing's temporary arrays are several times what they produce.
 FEATURE_CHUNK = 10_000
@@ -152,6 +162,7 @@ def retrain(
             seed_y,
             reasons,
             "seed corpus",
+            log_loss_margin=TOLERANCE["seed_log_loss"],
         )
     if reasons and not force:
         return RetrainResult(
@@ -505,8 +516,15 @@ def _probabilities(clf: Classifier, logits: np.ndarray) -> np.ndarray:
 
 
 def _compare(
-    p_old: np.ndarray, p_new: np.ndarray, y: np.ndarray, reasons: list[str], where: str
+    p_old: np.ndarray,
+    p_new: np.ndarray,
+    y: np.ndarray,
+    reasons: list[str],
+    where: str,
+    *,
+    log_loss_margin: float = TOLERANCE["log_loss"],
 ) -> dict:
+    """Current vs candidate on labeled comments; appends why the candidate is worse."""
     if not len(y):
         return {}
     out: dict = {}
@@ -515,7 +533,7 @@ def _compare(
         old = {**binary_metrics(yj, p_old[:, j], HOLD), "log_loss": _log_loss(yj, p_old[:, j])}
         new = {**binary_metrics(yj, p_new[:, j], HOLD), "log_loss": _log_loss(yj, p_new[:, j])}
         out[label] = {"current": old, "candidate": new}
-        margin = max(TOLERANCE["log_loss"], TOLERANCE["log_loss_relative"] * old["log_loss"])
+        margin = max(log_loss_margin, TOLERANCE["log_loss_relative"] * old["log_loss"])
         if new["log_loss"] > old["log_loss"] + margin:
             reasons.append(
                 f"{where}: {label} log loss {new['log_loss']:.3f} vs {old['log_loss']:.3f}"
