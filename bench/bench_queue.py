@@ -34,15 +34,40 @@ from service.moderation import Status  # noqa: E402
 
 GOAL_P95_MS = 50.0
 WORDS = [
-    "tram", "bus", "fare", "city", "council", "budget", "cheap", "pills", "casino", "bonus",
-    "great", "post", "thanks", "disagree", "strongly", "idiot", "link", "click", "here", "free",
-    "money", "policy", "vote", "mayor", "bike", "lane",
+    "tram",
+    "bus",
+    "fare",
+    "city",
+    "council",
+    "budget",
+    "cheap",
+    "pills",
+    "casino",
+    "bonus",
+    "great",
+    "post",
+    "thanks",
+    "disagree",
+    "strongly",
+    "idiot",
+    "link",
+    "click",
+    "here",
+    "free",
+    "money",
+    "policy",
+    "vote",
+    "mayor",
+    "bike",
+    "lane",
 ]
-STATES = [(Status.PUBLISHED, "published: below both hold thresholds", 0.70),
-          (Status.PENDING, "held: possible spam (score 0.62)", 0.13),
-          (Status.BLOCKED, "blocked as spam (score 0.98 >= 0.95)", 0.05),
-          (Status.BLOCKED, "blocked as abuse (score 0.93 >= 0.9)", 0.04),
-          (Status.REJECTED, "spam by mod", 0.08)]
+STATES = [
+    (Status.PUBLISHED, "published: below both hold thresholds", 0.70),
+    (Status.PENDING, "held: possible spam (score 0.62)", 0.13),
+    (Status.BLOCKED, "blocked as spam (score 0.98 >= 0.95)", 0.05),
+    (Status.BLOCKED, "blocked as abuse (score 0.93 >= 0.9)", 0.04),
+    (Status.REJECTED, "spam by mod", 0.08),
+]
 
 
 def fill(n: int, seed: int = 7) -> int:
@@ -51,10 +76,20 @@ def fill(n: int, seed: int = 7) -> int:
     sites = [Site(slug="default", name="Default"), Site(slug="other", name="Other")]
     db.session.add_all(sites)
     db.session.flush()
-    db.session.execute(insert(Post), [
-        {"site_id": sites[i % 2].id, "url": f"https://blog.example.org/{i}.html",
-         "title": f"Post {i}", "closed": False, "require_moderation": False,
-         "created_at": datetime.now(UTC)} for i in range(500)])
+    db.session.execute(
+        insert(Post),
+        [
+            {
+                "site_id": sites[i % 2].id,
+                "url": f"https://blog.example.org/{i}.html",
+                "title": f"Post {i}",
+                "closed": False,
+                "require_moderation": False,
+                "created_at": datetime.now(UTC),
+            }
+            for i in range(500)
+        ],
+    )
     post_ids = list(db.session.execute(select(Post.id)).scalars())
     moderator = User(username="bench", sites=[sites[0]])
     moderator.set_password("bench-password")
@@ -67,20 +102,30 @@ def fill(n: int, seed: int = 7) -> int:
         for _ in range(start, min(start + chunk, n)):
             status, reason = rng.choices(states, weights)[0]
             body = " ".join(rng.choices(WORDS, k=rng.randint(5, 40)))
-            rows.append({
-                "post_id": rng.choice(post_ids), "author": f"author{rng.randint(1, 5000)}",
-                "email": f"a{rng.randint(1, 5000)}@example.org", "body": body,
-                "body_html": f"<p>{body}</p>", "status": status, "reason": reason,
-                "spam_score": rng.random(), "abuse_score": rng.random(), "model_version": "bench",
-                "created_at": now - timedelta(seconds=rng.randint(0, 90 * 86400)),
-                "updated_at": now,
-            })
+            rows.append(
+                {
+                    "post_id": rng.choice(post_ids),
+                    "author": f"author{rng.randint(1, 5000)}",
+                    "email": f"a{rng.randint(1, 5000)}@example.org",
+                    "body": body,
+                    "body_html": f"<p>{body}</p>",
+                    "status": status,
+                    "reason": reason,
+                    "spam_score": rng.random(),
+                    "abuse_score": rng.random(),
+                    "model_version": "bench",
+                    "created_at": now - timedelta(seconds=rng.randint(0, 90 * 86400)),
+                    "updated_at": now,
+                }
+            )
         db.session.execute(insert(Comment), rows)
         print(f"  {min(start + chunk, n):>7,} comments", file=sys.stderr)
     db.session.execute(
         insert(Transition).from_select(
             ["comment_id", "to_status", "reason", "created_at"],
-            select(Comment.id, Comment.status, Comment.reason, Comment.created_at)))
+            select(Comment.id, Comment.status, Comment.reason, Comment.created_at),
+        )
+    )
     db.session.commit()
     return post_ids[0]
 
@@ -110,9 +155,15 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="moderato-bench-")
     os.environ["MODERATO_INSTANCE_PATH"] = folder
     url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                      "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False,
-                      "MODERATO_LOAD_MODEL": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "MODERATO_LOAD_MODEL": False,
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -125,8 +176,9 @@ def main() -> None:
     print(f"{args.comments:,} comments inserted in {filled:.1f} s into {driver}")
 
     client = app.test_client()
-    response = client.post("/dashboard/login", data={"username": "bench",
-                                                      "password": "bench-password"})
+    response = client.post(
+        "/dashboard/login", data={"username": "bench", "password": "bench-password"}
+    )
     assert response.status_code == 302, "sign-in failed"
     first = client.get("/dashboard/?queue=published").get_data(as_text=True)
     cursor = re.search(r'after=([^"&]+)', first)
