@@ -1,0 +1,73 @@
+"""Context tokens: near-duplicate fingerprints, history and wave bins, used by the model."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from service.classifier import Classifier, Sample
+from service.classifier import features as fx
+from service.classifier.context import (
+    count_near,
+    describe,
+    distance,
+    fingerprint,
+    history_tokens,
+    near,
+    wave_tokens,
+)
+
+SPAM = "Earn $500 a day from home, no experience needed, see my profile for the link!"
+
+
+def test_fingerprints_are_signed_64_bit_and_ignore_case_spacing_and_numbers() -> None:
+    value = fingerprint(SPAM)
+    assert -(2**63) <= value < 2**63
+    assert (
+        fingerprint(
+            "  EARN $900 a DAY from home,   no experience needed, see my profile for the link"
+        )
+        == value
+    )
+    assert fingerprint("") == 0
+    assert fingerprint("🙂🙂") != 0
+
+
+def test_a_changed_word_is_near_and_another_message_is_not() -> None:
+    assert near(fingerprint(SPAM), fingerprint(SPAM.replace("profile", "page")))
+    other = fingerprint("The tram timetable changed again this week, and nobody told us why.")
+    assert distance(fingerprint(SPAM), other) > 20
+    assert not near(fingerprint(SPAM), other)
+    assert count_near(fingerprint(SPAM), [fingerprint(SPAM), None, other]) == 1
+
+
+def test_history_and_wave_bins() -> None:
+    assert history_tokens(0, 0) == ["history:new"]
+    assert history_tokens(1, 0) == ["history:approved:1"]
+    assert history_tokens(3, 1) == ["history:approved:2+", "history:rejected:1"]
+    assert history_tokens(0, 2) == ["history:rejected:2+"]
+    assert [wave_tokens(n) for n in (0, 1, 2, 4, 5, 40)] == [
+        ["wave:none"],
+        ["wave:1"],
+        ["wave:2-4"],
+        ["wave:2-4"],
+        ["wave:5+"],
+        ["wave:5+"],
+    ]
+    assert describe(["history:approved:1", "history:rejected:2+", "wave:2-4"]) == {
+        "history": "1 approved, 2+ rejected",
+        "wave": "2-4",
+    }
+    assert describe([]) == {}
+
+
+def test_the_model_scores_and_explains_the_context(shipped: Classifier) -> None:
+    params = dict(shipped.params)
+    coef = np.array(params["coef"], copy=True)
+    coef[fx._hash_token("history:rejected:2+"), 0] = 3.0  # the spam column
+    params["coef"] = coef
+    model = Classifier(params)
+    text = "Thanks for the post, I learned something."
+    (plain,) = model.score([Sample(text)])
+    (known,) = model.score([Sample(text, context=("history:rejected:2+",))], explain=True)
+    assert known.spam > plain.spam + 0.1
+    assert dict(known.spam_explanation).get("(author's history here: rejected:2+)", 0) > 0
