@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from service.classifier import Classifier, Sample
@@ -15,6 +17,7 @@ from service.classifier.context import (
     near,
     wave_tokens,
 )
+from service.classifier.data import load_file
 
 SPAM = "Earn $500 a day from home, no experience needed, see my profile for the link!"
 
@@ -71,3 +74,25 @@ def test_the_model_scores_and_explains_the_context(shipped: Classifier) -> None:
     (known,) = model.score([Sample(text, context=("history:rejected:2+",))], explain=True)
     assert known.spam > plain.spam + 0.1
     assert dict(known.spam_explanation).get("(author's history here: rejected:2+)", 0) > 0
+
+
+def test_youtube_rows_get_the_history_and_wave_they_had_in_time_order(tmp_path: Path) -> None:
+    path = tmp_path / "Youtube09-Test.csv"
+    path.write_text(
+        '"COMMENT_ID","AUTHOR","DATE","CONTENT","CLASS"\n'
+        # Out of time order in the file, as in the real files.
+        "c,Spammer,2014-01-03T10:00:00,Subscribe to my channel for free gift cards 2014,1\n"
+        "a,Spammer,2014-01-01T10:00:00,subscribe to my channel for FREE gift cards!,1\n"
+        "b,Fan,2014-01-02T10:00:00,What a song,0\n"
+        "d,Fan,2014-01-20T10:00:00,subscribe to my channel for free gift cards,0\n"
+        "e,Spammer,,Still the best song of the year,1\n"  # no date: after the row before it
+    )
+    d = load_file(path)
+    assert d.contexts == [
+        ["history:rejected:1", "wave:1"],
+        ["history:new", "wave:none"],
+        ["history:new", "wave:none"],
+        # Same message, but the wave is more than 7 days old; the author has one approved.
+        ["history:approved:1", "wave:none"],
+        ["history:rejected:2+", "wave:none"],
+    ]
