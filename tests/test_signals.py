@@ -16,6 +16,7 @@ from service.moderation import Status
 from service.schemas import CommentIn
 from service.scoring import Scorer
 from tests.support import POST, PUBLISH_ALL
+from tests.test_dashboard import add_comment, assign, sign_in
 
 WAVE = "Earn $500 a day from home, no experience needed, see my profile for the link!"
 
@@ -168,3 +169,17 @@ def test_migration_0004_adds_and_removes_the_columns(empty_app):
         assert not {"ix_comments_created_fingerprint", "ix_comments_email"} & indexes
         upgrade(directory=directory)
         downgrade(directory=directory, revision="base")
+
+
+def test_the_comment_page_shows_the_stored_context_plainly(app, client, recorder, moderator):
+    assign(app, moderator.username, "default")
+    with app.app_context():
+        for _ in range(2):
+            set_status(post(recorder, WAVE, email="bot@example.org").id, Status.REJECTED)
+        comment_id = post(recorder, WAVE, email="bot@example.org").id
+    older = add_comment(app)  # stored before context existed
+    sign_in(client)
+    page = client.get(f"/dashboard/comments/{comment_id}").get_data(as_text=True)
+    assert "Author's history here: 2+ rejected · Similar recent comments: 2-4" in page
+    page = client.get(f"/dashboard/comments/{older}").get_data(as_text=True)
+    assert 'Context</dt><dd><span class="muted">not recorded' in page

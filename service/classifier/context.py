@@ -116,7 +116,7 @@ def describe(tokens: Sequence[str]) -> dict[str, str]:
         if kind == "history":
             state, _, count = rest.partition(":")
             words.setdefault(kind, []).append(
-                "first comment" if state == "new" else f"{count} {state}"
+                "nothing decided yet" if state == "new" else f"{count} {state}"
             )
         elif kind == "wave":
             words.setdefault(kind, []).append("none" if rest == "none" else rest)

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from service import audit, comments
+from service.classifier import context
 from service.dashboard import access, admin, reports, rules_views
 from service.dashboard.forms import (
     ActionForm,
@@ -166,6 +167,7 @@ def get_comment(comment_id: int) -> str:
         allowed=ALLOWED_ACTIONS,
         buttons=BUTTONS,
         explanation=explanation(comment),
+        signals=context.describe(comment.signals or ()),
     )
 
 
