@@ -1,9 +1,12 @@
 """A comment's situation on its site as model tokens: its author's record and spam waves.
 
 Pure functions shared by the service (at posting time) and the data loaders (public sets that
-record authors and dates), so both produce the very same tokens. A token is only emitted when
-the context is known: a row without any `history:` or `wave:` token means "unknown", never
-"new author" or "no similar comment".
+record authors and dates), so both produce the very same tokens. Tokens are evidence only: an
+author with nothing decided yet, or a message seen nowhere else, gets no token, exactly like a
+comment whose context is unknown (public data without authors or dates, comments stored before
+context existed). Tokens for "nothing found" were tried and dropped: present on every row of
+the one public source that records context, the base model learned them as that source's
+marker (for YouTube: spam, never abuse) and would have applied it to every comment here.
 """
 
 from __future__ import annotations
@@ -82,9 +85,7 @@ def count_near(target: int, others: Iterable[int | None], max_bits: int = NEAR_B
 
 
 def history_tokens(approved: int, rejected: int) -> list[str]:
-    """The author's earlier decided comments on this site, binned: 0, 1 or 2+ of each kind."""
-    if approved <= 0 and rejected <= 0:
-        return ["history:new"]
+    """The author's earlier decided comments on this site, binned: 1 or 2+ of each kind."""
     tokens = []
     if approved > 0:
         tokens.append(f"history:approved:{_bin(approved)}")
@@ -94,9 +95,9 @@ def history_tokens(approved: int, rejected: int) -> list[str]:
 
 
 def wave_tokens(similar_recent: int) -> list[str]:
-    """How many recent comments carry (almost) the same message, binned."""
+    """How many recent comments carry (almost) the same message, binned; none: no token."""
     if similar_recent <= 0:
-        return ["wave:none"]
+        return []
     if similar_recent == 1:
         return ["wave:1"]
     if similar_recent <= 4:
@@ -109,15 +110,11 @@ def _bin(count: int) -> str:
 
 
 def describe(tokens: Sequence[str]) -> dict[str, str]:
-    """Plain words for stored tokens, e.g. {"history": "2+ rejected", "wave": "2-4"}."""
-    words: dict[str, list[str]] = {}
+    """Plain words for stored tokens, e.g. {"history": "2+ rejected", "wave": "none"}."""
+    words: dict[str, list[str]] = {"history": [], "wave": []}
     for token in tokens:
         kind, _, rest = token.partition(":")
-        if kind == "history":
+        if kind in words:
             state, _, count = rest.partition(":")
-            words.setdefault(kind, []).append(
-                "nothing decided yet" if state == "new" else f"{count} {state}"
-            )
-        elif kind == "wave":
-            words.setdefault(kind, []).append("none" if rest == "none" else rest)
-    return {kind: ", ".join(parts) for kind, parts in words.items()}
+            words[kind].append(f"{count} {state}" if count else rest)
+    return {kind: ", ".join(parts) or "none" for kind, parts in words.items()}

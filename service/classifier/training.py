@@ -72,14 +72,17 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
     """
     order = sorted(datasets, key=lambda d: d.source not in ("seed", "generic"))
     texts, spam, abuse, sources, groups, metas = [], [], [], [], [], []
-    seen: set[str] = set()
+    # A repeat with other context tokens (the same spam posted again, now part of a wave) is
+    # kept: it is what teaches the context tokens their weights.
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for d in order:
         normalized = fx.normalize_many(d.texts)
         shapes = fx.shape_tokens(d.texts)
         for i, text in enumerate(normalized):
-            if text in seen:
+            key = (text, tuple(d.contexts[i]) if d.contexts else ())
+            if key in seen:
                 continue
-            seen.add(text)
+            seen.add(key)
             texts.append(text)
             spam.append(d.spam[i])
             abuse.append(d.abuse[i])

@@ -167,7 +167,7 @@ def get_comment(comment_id: int) -> str:
         allowed=ALLOWED_ACTIONS,
         buttons=BUTTONS,
         explanation=explanation(comment),
-        signals=context.describe(comment.signals or ()),
+        signals=None if comment.signals is None else context.describe(comment.signals),
     )
 
 

@@ -18,6 +18,7 @@ from service.classifier.context import (
     wave_tokens,
 )
 from service.classifier.data import load_file
+from service.classifier.training import build_training_set
 
 SPAM = "Earn $500 a day from home, no experience needed, see my profile for the link!"
 
@@ -44,12 +45,12 @@ def test_a_changed_word_is_near_and_another_message_is_not() -> None:
 
 
 def test_history_and_wave_bins() -> None:
-    assert history_tokens(0, 0) == ["history:new"]
+    assert history_tokens(0, 0) == []  # evidence only: nothing decided yet is no token
     assert history_tokens(1, 0) == ["history:approved:1"]
     assert history_tokens(3, 1) == ["history:approved:2+", "history:rejected:1"]
     assert history_tokens(0, 2) == ["history:rejected:2+"]
     assert [wave_tokens(n) for n in (0, 1, 2, 4, 5, 40)] == [
-        ["wave:none"],
+        [],
         ["wave:1"],
         ["wave:2-4"],
         ["wave:2-4"],
@@ -60,7 +61,7 @@ def test_history_and_wave_bins() -> None:
         "history": "1 approved, 2+ rejected",
         "wave": "2-4",
     }
-    assert describe([]) == {}
+    assert describe([]) == {"history": "none", "wave": "none"}
 
 
 def test_the_model_scores_and_explains_the_context(shipped: Classifier) -> None:
@@ -90,9 +91,24 @@ def test_youtube_rows_get_the_history_and_wave_they_had_in_time_order(tmp_path: 
     d = load_file(path)
     assert d.contexts == [
         ["history:rejected:1", "wave:1"],
-        ["history:new", "wave:none"],
-        ["history:new", "wave:none"],
+        [],
+        [],
         # Same message, but the wave is more than 7 days old; the author has one approved.
-        ["history:approved:1", "wave:none"],
-        ["history:rejected:2+", "wave:none"],
+        ["history:approved:1"],
+        ["history:rejected:2+"],
     ]
+
+
+def test_training_keeps_a_repeat_only_when_its_context_differs(tmp_path: Path) -> None:
+    path = tmp_path / "Youtube09-Test.csv"
+    path.write_text(
+        '"COMMENT_ID","AUTHOR","DATE","CONTENT","CLASS"\n'
+        "a,Bot1,2014-01-01T10:00:00,Subscribe to my channel,1\n"
+        "b,Bot2,2014-01-01T11:00:00,Subscribe to my channel,1\n"  # now part of a wave
+        "c,Fan,2014-01-01T12:00:00,What a song,0\n"
+        "d,Fan2,2014-03-01T12:00:00,What a song,0\n"  # same text, same (empty) context
+    )
+    training = build_training_set([load_file(path)])
+    assert training.texts.count("subscribe to my channel") == 2
+    assert training.texts.count("what a song") == 1
+    assert any("wave:1" in tokens for tokens in training.metas)
