@@ -18,7 +18,7 @@ from service.classifier.context import (
     wave_tokens,
 )
 from service.classifier.data import load_file
-from service.classifier.training import build_training_set
+from service.classifier.training import build_training_set, uninformative_context
 
 SPAM = "Earn $500 a day from home, no experience needed, see my profile for the link!"
 
@@ -112,3 +112,23 @@ def test_training_keeps_a_repeat_only_when_its_context_differs(tmp_path: Path) -
     assert training.texts.count("subscribe to my channel") == 2
     assert training.texts.count("what a song") == 1
     assert any("wave:1" in tokens for tokens in training.metas)
+
+
+def test_context_columns_are_left_out_of_a_label_their_rows_cannot_teach(tmp_path: Path) -> None:
+    youtube = tmp_path / "Youtube09-Test.csv"
+    youtube.write_text(
+        '"COMMENT_ID","AUTHOR","DATE","CONTENT","CLASS"\n'
+        "a,Bot,2014-01-01T10:00:00,Subscribe to my channel,1\n"
+        "b,Bot,2014-01-01T11:00:00,Buy followers cheap,1\n"
+        "c,Fan,2014-01-01T12:00:00,What a song,0\n"
+        "d,Fan,2014-01-01T13:00:00,Still listening in 2014,0\n"
+    )
+    seed = tmp_path / "site.csv"
+    seed.write_text("text,label\nYou are an idiot,abuse\nI disagree with you,ham\n")
+    data = build_training_set([load_file(seed), load_file(youtube)])
+    X = fx.weighted_matrix(fx.hash_texts(data.texts, data.metas), np.ones(fx.N_FEATURES))
+    columns = [fx._hash_token(t) for t in ("history:rejected:1", "history:approved:1")]
+    # Spam: the context rows hold both classes, the tokens keep their columns.
+    assert uninformative_context(data, X, "spam")[:, columns].nnz == 2
+    # Abuse: every row with context is "not abuse", so the tokens could only learn the source.
+    assert uninformative_context(data, X, "abuse")[:, columns].nnz == 0
