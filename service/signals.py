@@ -92,17 +92,14 @@ def recent_fingerprints(
 ) -> list[int]:
     """Fingerprints of the site's latest comments (any state, any post) within the window."""
     since = (now or utcnow()) - WAVE_WINDOW
-    # "post_id + 0" keeps the planner off the per-post index: without statistics, SQLite would
-    # otherwise read every comment of every post of the site and sort them. This way it walks
-    # ix_comments_created_fingerprint from the newest comment and stops at the limit.
+    # The site is checked per comment (EXISTS on the posts' primary key) rather than joined:
+    # the only table to scan is then comments, newest first on ix_comments_created_fingerprint,
+    # stopping at the limit. A join let both SQLite and PostgreSQL (before its statistics were
+    # gathered) read every comment of the site's posts and sort them.
+    on_site = select(Post.id).where(Post.id == Comment.post_id, Post.site_id == site.id).exists()
     query = (
         select(Comment.fingerprint)
-        .join(Post, Post.id == Comment.post_id + 0)
-        .where(
-            Post.site_id == site.id,
-            Comment.created_at >= since,
-            Comment.fingerprint.is_not(None),
-        )
+        .where(on_site, Comment.created_at >= since, Comment.fingerprint.is_not(None))
         .order_by(Comment.created_at.desc())
         .limit(WAVE_LIMIT)
     )
