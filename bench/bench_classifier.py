@@ -50,7 +50,10 @@ def _train(datasets: list[Dataset]) -> Classifier:
 
 
 def _probs(clf: Classifier, d: Dataset) -> np.ndarray:
-    return clf.predict_proba([Sample(t) for t in d.texts])
+    # Context tokens where the source records them (YouTube), as the service would pass them.
+    contexts = d.contexts or [()] * len(d)
+    samples = [Sample(t, context=tuple(c)) for t, c in zip(d.texts, contexts, strict=True)]
+    return clf.predict_proba(samples)
 
 
 def _subset(d: Dataset, idx: np.ndarray, name: str | None = None) -> Dataset:
@@ -62,6 +65,7 @@ def _subset(d: Dataset, idx: np.ndarray, name: str | None = None) -> Dataset:
         spam=d.spam[idx],
         abuse=d.abuse[idx],
         groups=[d.groups[i] for i in idx] if d.groups else [],
+        contexts=[d.contexts[i] for i in idx] if d.contexts else [],
         raw={k: [v[i] for i in idx] for k, v in d.raw.items()},
         kinds={k: d.kind(k)[idx] for k in KINDS},
     )

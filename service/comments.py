@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select
 
-from service import rules
+from service import rules, signals
 from service.classifier import Sample
 from service.errors import APIError
 from service.extensions import db
@@ -69,7 +69,14 @@ def create_comment(
     elif data.title and not post.title:
         post.title = data.title
 
-    sample = Sample(text=data.body, author=data.author, email=data.email or "", url=data.url or "")
+    found = signals.compute(site, data.body, data.email, address_hash)
+    sample = Sample(
+        text=data.body,
+        author=data.author,
+        email=data.email or "",
+        url=data.url or "",
+        context=tuple(found.tokens),
+    )
     verdict, ruling, decision = _judge(sample, site, post, scorer, thresholds, address_hash)
     comment = Comment(
         post=post,
@@ -87,6 +94,8 @@ def create_comment(
         rule=ruling.rule,
         address_hash=address_hash,
         edit_token_hash=edit_token_hash,
+        fingerprint=found.fingerprint,
+        signals=found.tokens,
     )
     db.session.add(comment)
     db.session.flush()
@@ -187,12 +196,17 @@ def moderator_labels() -> list[tuple[Comment, Label]]:
     return list(latest.values())
 
 
-def sample_of(comment: Comment) -> Sample:
+def sample_of(comment: Comment, body: str | None = None) -> Sample:
+    """What the model sees of a comment, with the context stored when it was judged.
+
+    Comments stored before context existed have none: the model reads that as unknown.
+    """
     return Sample(
-        text=comment.body,
+        text=comment.body if body is None else body,
         author=comment.author,
         email=comment.email or "",
         url=comment.website or "",
+        context=tuple(comment.signals or ()),
     )
 
 
@@ -268,9 +282,11 @@ def edit_comment(comment: Comment, body: str, scorer: Scorer, thresholds: Thresh
     A published comment whose new text the model or rules would hold goes back to pending.
     """
     post, site = comment.post, comment.post.site
-    sample = Sample(
-        text=body, author=comment.author, email=comment.email or "", url=comment.website or ""
-    )
+    # The context is looked up again, as of now and without the comment itself: the stored
+    # tokens are always the ones behind the stored scores.
+    found = signals.compute(site, body, comment.email, comment.address_hash, exclude=comment.id)
+    comment.fingerprint, comment.signals = found.fingerprint, found.tokens
+    sample = sample_of(comment, body)
     verdict, ruling, decision = _judge(sample, site, post, scorer, thresholds, comment.address_hash)
     comment.body, comment.body_html = body, render(body)
     comment.spam_score, comment.abuse_score = verdict.spam, verdict.abuse

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     DateTime,
     Enum,
@@ -154,6 +155,10 @@ class Comment(db.Model):
         Index("ix_comments_status_created", "status", "created_at"),
         # Covers the dashboard's "most uncertain first": its sort reads scores from the index alone.
         Index("ix_comments_status_scores", "status", "spam_score", "abuse_score", "post_id", "id"),
+        # Covers the spam-wave look-up: the site's latest comments and their fingerprints.
+        Index("ix_comments_created_fingerprint", "created_at", "post_id", "fingerprint"),
+        # The author's record on a site, by e-mail (the address hash has its own index).
+        Index("ix_comments_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,6 +180,12 @@ class Comment(db.Model):
     # sha256 of the secret the author's browser keeps to edit or delete within the window.
     edit_token_hash: Mapped[str | None] = mapped_column(String(64))
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Simhash of the body (service.classifier.context.fingerprint), to find the same message
+    # posted again; None for comments stored before fingerprints existed.
+    fingerprint: Mapped[int | None] = mapped_column(BigInteger)
+    # The context tokens the model saw at posting (or last edit): the author's record here and
+    # the spam-wave count. None: not computed, which the model reads as unknown.
+    signals: Mapped[list[str] | None] = mapped_column(JSON)
     # Deleted by its author while it had replies: the row stays, emptied, to hold the thread.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

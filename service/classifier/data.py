@@ -27,9 +27,12 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from . import context
 
 NAN = float("nan")
 
@@ -119,6 +122,7 @@ def concat(datasets: Sequence[Dataset], name: str = "combined") -> Dataset:
         authors=[a for d in datasets for a in (d.authors or [""] * len(d))],
         emails=[a for d in datasets for a in (d.emails or [""] * len(d))],
         urls=[a for d in datasets for a in (d.urls or [""] * len(d))],
+        contexts=[c for d in datasets for c in (d.contexts or [[] for _ in range(len(d))])],
         kinds={
             k: np.concatenate([d.kind(k) for d in datasets]) if datasets else np.zeros(0)
             for k in KINDS
@@ -230,7 +234,54 @@ def _load_youtube(path: Path) -> Dataset:
         abuse=np.zeros(len(rows)),
         groups=[path.stem] * len(rows),
         authors=[r.get("AUTHOR", "") for r in rows],
+        contexts=_youtube_contexts(rows, spam),
     )
+
+
+# The service looks for a spam wave among the last week's comments; the loader does the same.
+WAVE_WINDOW = timedelta(days=7)
+
+
+def _youtube_contexts(rows: list[dict[str, str]], spam: np.ndarray) -> list[list[str]]:
+    """The context tokens each comment would have had on a site moderating this video.
+
+    In time order: history counts the author's earlier comments (spam as rejected, ham as
+    approved), the wave counts earlier comments of the last 7 days with a near fingerprint.
+    Rows without a date (half of one file, all of them spam) take the date of the row before
+    them in the file: leaving them without tokens would let the absence of a token give the
+    label away.
+    """
+    times = _youtube_times(rows)
+    fingerprints = [context.fingerprint(r["CONTENT"]) for r in rows]
+    record: dict[str, list[int]] = {}  # author -> [approved, rejected]
+    earlier: list[int] = []
+    tokens: list[list[str]] = [[] for _ in rows]
+    for i in sorted(range(len(rows)), key=lambda i: (times[i], i)):
+        author = (rows[i].get("AUTHOR") or "").strip()
+        if author:
+            tokens[i] += context.history_tokens(*record.get(author, (0, 0)))
+        recent = (fingerprints[j] for j in earlier if times[i] - times[j] <= WAVE_WINDOW)
+        tokens[i] += context.wave_tokens(context.count_near(fingerprints[i], recent))
+        earlier.append(i)
+        if author:
+            record.setdefault(author, [0, 0])[int(spam[i] == 1)] += 1
+    return tokens
+
+
+def _youtube_times(rows: list[dict[str, str]]) -> list[datetime]:
+    parsed: list[datetime | None] = []
+    for r in rows:
+        try:
+            parsed.append(datetime.fromisoformat((r.get("DATE") or "").strip()))
+        except ValueError:
+            parsed.append(None)
+    known = [t for t in parsed if t is not None]
+    last = known[0] if known else datetime(2000, 1, 1)
+    times = []
+    for t in parsed:
+        last = t or last
+        times.append(last)
+    return times
 
 
 def _load_sms(path: Path) -> Dataset:

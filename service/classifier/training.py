@@ -63,6 +63,7 @@ class TrainingSet:
     groups: np.ndarray  # str
     metas: list[list[str]]  # text-shape and site-context tokens
     kinds: dict[str, np.ndarray]  # abuse kind -> 1 / 0 / NaN
+    contexts: list[list[str]]  # the site-context tokens alone
 
     def target(self, label: str) -> np.ndarray:
         if label in self.kinds:
@@ -76,17 +77,20 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
     Seed and site files come first, so their labels win over a public set's.
     """
     order = sorted(datasets, key=lambda d: d.source not in ("seed", "generic"))
-    texts, spam, abuse, sources, groups, metas = [], [], [], [], [], []
+    texts, spam, abuse, sources, groups, metas, contexts = [], [], [], [], [], [], []
     kinds: dict[str, list[float]] = {k: [] for k in KINDS}
-    seen: set[str] = set()
+    # A repeat with other context tokens (the same spam posted again, now part of a wave) is
+    # kept: it is what teaches the context tokens their weights.
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for d in order:
         normalized = fx.normalize_many(d.texts)
         shapes = fx.shape_tokens(d.texts)
         kind_targets = {k: d.kind(k) for k in KINDS}
         for i, text in enumerate(normalized):
-            if text in seen:
+            key = (text, tuple(d.contexts[i]) if d.contexts else ())
+            if key in seen:
                 continue
-            seen.add(text)
+            seen.add(key)
             texts.append(text)
             spam.append(d.spam[i])
             abuse.append(d.abuse[i])
@@ -96,7 +100,8 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
             groups.append(d.groups[i] if d.groups else d.name)
             # Commenter details are left to site layers: the public sets and the seed have
             # none worth learning from (YouTube author names are not blog commenters' sites).
-            metas.append(shapes[i] + (d.contexts[i] if d.contexts else []))
+            contexts.append(list(d.contexts[i]) if d.contexts else [])
+            metas.append(shapes[i] + contexts[-1])
     return TrainingSet(
         texts=texts,
         spam=np.array(spam, dtype=float),
@@ -105,7 +110,26 @@ def build_training_set(datasets: Sequence[Dataset]) -> TrainingSet:
         groups=np.array(groups, dtype=object),
         metas=metas,
         kinds={k: np.array(v, dtype=float) for k, v in kinds.items()},
+        contexts=contexts,
     )
+
+
+def uninformative_context(data: TrainingSet, X: sp.csr_matrix, label: str) -> sp.csr_matrix:
+    """X without its context-token columns when the rows carrying them are all of one class.
+
+    Only YouTube records context, and it has no abuse: left in, the tokens would learn
+    "YouTube, so not abuse", and an author with rejected comments here would look less abusive.
+    """
+    hashed = fx.hash_texts([""] * len(data.contexts), data.contexts)
+    if hashed.meta is None or not len(hashed.meta[0]):
+        return X
+    docs, buckets = hashed.meta
+    y = data.target(label)[np.unique(docs)]
+    if len(np.unique(y[~np.isnan(y)])) >= 2:
+        return X
+    keep = np.ones(X.shape[1])
+    keep[np.unique(buckets)] = 0.0
+    return (X @ sp.diags(keep)).tocsr()
 
 
 def source_weights(
@@ -195,7 +219,7 @@ def fit_base(
             rate = min(max(y.mean() if len(y) else 0.0, 1e-3), 1 - 1e-3)
             intercept[j] = np.log(rate / (1 - rate))
             continue
-        Xl = X[rows]
+        Xl = uninformative_context(data, X, label)[rows]
         w = source_weights(data.sources[rows], label, shares)
         n_folds = min(CALIBRATION_FOLDS, int(np.bincount(y).min()))
         if calibrate and n_folds >= 2:

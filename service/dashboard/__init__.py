@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from service import audit, comments
-from service.classifier import Scores
+from service.classifier import Scores, context
 from service.dashboard import access, admin, reports, rules_views
 from service.dashboard.forms import (
     ActionForm,
@@ -183,6 +183,7 @@ def get_comment(comment_id: int) -> str:
         buttons=BUTTONS,
         explanation=explanation(scores),
         kinds=abuse_kinds(scores),
+        signals=None if comment.signals is None else context.describe(comment.signals),
     )
 
 
