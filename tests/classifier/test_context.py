@@ -67,7 +67,8 @@ def test_history_and_wave_bins() -> None:
 def test_the_model_scores_and_explains_the_context(shipped: Classifier) -> None:
     params = dict(shipped.params)
     coef = np.array(params["coef"], copy=True)
-    coef[fx._hash_token("history:rejected:2+"), 0] = 3.0  # the spam column
+    # Three logits on the spam column, whatever value a token has in the input.
+    coef[fx._hash_token("history:rejected:2+"), 0] = 3.0 / fx.TOKEN_VALUE
     params["coef"] = coef
     model = Classifier(params)
     text = "Thanks for the post, I learned something."
