@@ -163,14 +163,7 @@ def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
             continue
         hold = getattr(thresholds, f"{label}_hold")
         block = getattr(thresholds, f"{label}_block")
-        r = binary_metrics(y[m], probs[m, j], hold)
-        auc = f"{r['roc_auc']:.3f}" if "roc_auc" in r else "n/a"
-        pr = f"{r['pr_auc']:.3f}" if "pr_auc" in r else "n/a"
-        click.echo(
-            f"{label}: n={r['n']} positives={r['positives']} precision={r['precision']:.3f} "
-            f"recall={r['recall']:.3f} f1={r['f1']:.3f} roc_auc={auc} pr_auc={pr} "
-            f"ece={r['ece']:.3f}"
-        )
+        click.echo(_metrics_line(label, binary_metrics(y[m], probs[m, j], hold)))
         yy, pp = y[m].astype(int), probs[m, j]
         click.echo(
             f"  confusion at hold {hold} / block {block} (rows: truth, columns: publish/hold/block)"
@@ -188,13 +181,7 @@ def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
             click.echo(f"{kind}: no {kind} labels in these files")
             continue
         r = binary_metrics(y[m], probs[m, HEADS.index(kind)], 0.5)
-        auc = f"{r['roc_auc']:.3f}" if "roc_auc" in r else "n/a"
-        pr = f"{r['pr_auc']:.3f}" if "pr_auc" in r else "n/a"
-        click.echo(
-            f"{kind}: n={r['n']} positives={r['positives']} precision={r['precision']:.3f} "
-            f"recall={r['recall']:.3f} f1={r['f1']:.3f} roc_auc={auc} pr_auc={pr} "
-            f"ece={r['ece']:.3f} (at 0.5)"
-        )
+        click.echo(_metrics_line(kind, r) + " (at 0.5)")
 
 
 def _samples(data: Dataset) -> list[Sample]:
@@ -385,3 +372,14 @@ def use_model_command(version: str, models_dir: Path) -> None:
     except ModelError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{clf.version} is now current; restart the service to load it")
+
+
+def _metrics_line(name: str, r: dict) -> str:
+    """One label's figures from `binary_metrics`, as `evaluate` prints them."""
+    auc = f"{r['roc_auc']:.3f}" if "roc_auc" in r else "n/a"
+    pr = f"{r['pr_auc']:.3f}" if "pr_auc" in r else "n/a"
+    return (
+        f"{name}: n={r['n']} positives={r['positives']} precision={r['precision']:.3f} "
+        f"recall={r['recall']:.3f} f1={r['f1']:.3f} roc_auc={auc} pr_auc={pr} "
+        f"ece={r['ece']:.3f}"
+    )
