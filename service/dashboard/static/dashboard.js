@@ -67,7 +67,9 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;
-    if (target.closest && target.closest("input, textarea, select, [contenteditable], dialog")) {
+    // Typing in a field or an open dialog is not a shortcut. Only an open one: right after the
+    // help closes, focus can still sit on its (now hidden) button for a moment.
+    if (target.closest && target.closest("input, textarea, select, [contenteditable], dialog[open]")) {
       if (!(event.key === "?" && help && help.open)) return;
     }
     switch (event.key) {
