@@ -105,4 +105,4 @@ def recent_fingerprints(
     )
     if exclude is not None:
         query = query.where(Comment.id != exclude)
-    return [fp for fp in db.session.execute(query).scalars() if fp is not None]
+    return list(db.session.execute(query).scalars())

@@ -18,7 +18,6 @@ final fit on all labels starts from the candidate's solution.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -144,7 +143,7 @@ def retrain(
     metrics: dict = {"label_counts": counts}
     reasons: list[str] = []
     p_old = _probabilities(current, design.current_logits)
-    p_new = _probabilities(candidate, _held_out_logits(candidate, design, labels, n_train))
+    p_new = _probabilities(candidate, _held_out_logits(candidate, labels, n_train))
     metrics["held_out"] = _compare(p_old, p_new, y[n_train:], reasons, "held-out site labels")
     seed_path = seed_path or default_seed_path(models_dir)
     try:
@@ -269,40 +268,9 @@ def _split(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return train, test_arr
 
 
-class _TokenBuckets:
-    """Whole tokens to their buckets, each distinct token hashed once.
-
-    Tokens repeat across comments (length bins, link domains, e-mail domains), and hashing
-    them one character at a time costs more than hashing the text's n-grams.
-    """
-
-    def __init__(self) -> None:
-        self._known: dict[str, int] = {}
-
-    def __call__(self, tokens: list[list[str]]) -> tuple[np.ndarray, np.ndarray] | None:
-        known = self._known
-        new = sorted({t for ts in tokens for t in ts if t not in known})
-        if new:
-            hashed = fx.hash_texts([""] * len(new), [[t] for t in new])
-            assert hashed.meta is not None
-            known.update(zip(new, hashed.meta[1].tolist(), strict=True))
-        lengths = np.fromiter((len(ts) for ts in tokens), dtype=np.int64, count=len(tokens))
-        if not lengths.sum():
-            return None
-        docs = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
-        buckets = np.fromiter(
-            (known[t] for ts in tokens for t in ts), dtype=np.int64, count=int(lengths.sum())
-        )
-        return docs, buckets
-
-
-def _hash(
-    samples: Sequence[Sample], texts: Sequence[str], token_buckets: _TokenBuckets
-) -> fx.Hashed:
+def _hash(samples: Sequence[Sample], texts: Sequence[str]) -> fx.Hashed:
     """What `Classifier._hash` computes, from texts already normalized."""
-    tokens = _tokens(samples, [_field(s, "text") for s in samples])
-    hashed = fx.hash_texts(texts)
-    return dataclasses.replace(hashed, meta=token_buckets(tokens))
+    return fx.hash_texts(texts, _tokens(samples, [_field(s, "text") for s in samples]))
 
 
 @dataclass(slots=True)
@@ -314,8 +282,6 @@ class _Design:
     columns: np.ndarray  # model feature of each matrix column
     offset: np.ndarray  # (n, 2): the base model's calibrated logits
     current_logits: np.ndarray  # (held-out rows, H): the promoted model's raw logits
-    # The held-out chunks' tokens as hashed, for scoring them again with the candidate.
-    held_out_tokens: list[tuple[np.ndarray, np.ndarray] | None]
 
 
 def _design(
@@ -328,23 +294,20 @@ def _design(
     n = len(labels)
     idf = base._idf
     idf_sq = idf.astype(np.float64) ** 2
-    token_buckets = _TokenBuckets()
     indptr, indices, data = [np.zeros(1, dtype=np.int64)], [], []
     offsets, current_logits = [], []
     nnz = 0
     # Per model feature, the sum of its squared values: which features the labels touch, and
     # the curvature scaling below, without another pass over the whole matrix.
     sum_sq = np.zeros(fx.N_FEATURES)
-    held_out_tokens = []
     done, reported = 0, 0
     for start, stop in _chunks(n, n_train):
-        hashed = _hash(labels.samples[start:stop], labels.texts[start:stop], token_buckets)
+        hashed = _hash(labels.samples[start:stop], labels.texts[start:stop])
         m = stop - start
         logits = base._logits(hashed)
         offsets.append(logits)
         if start >= n_train:  # held-out rows: what the promoted model says about them
             current_logits.append(logits if current is base else current._logits(hashed))
-            held_out_tokens.append(hashed.meta)
         # The model's input for a word n-gram: idf over the norm of ALL the text's n-grams.
         sq = np.zeros(m)
         for docs, buckets in hashed.parts:
@@ -405,7 +368,7 @@ def _design(
     for start in range(0, X.nnz, 1 << 22):  # in slices: no temporary the size of the matrix
         X.data[start : start + (1 << 22)] *= scale32[X.indices[start : start + (1 << 22)]]
     held = np.vstack(current_logits) if current_logits else np.zeros((0, len(LABELS)))
-    return _Design(X, scale, columns, offset, held, held_out_tokens)
+    return _Design(X, scale, columns, offset, held)
 
 
 @dataclass(slots=True)
@@ -494,17 +457,15 @@ def _chunks(n: int, n_train: int) -> list[tuple[int, int]]:
     ]
 
 
-def _held_out_logits(
-    candidate: Classifier, design: _Design, labels: _Labels, n_train: int
-) -> np.ndarray:
+def _held_out_logits(candidate: Classifier, labels: _Labels, n_train: int) -> np.ndarray:
     """The candidate's raw logits on the held-out rows: the real model scores them.
 
-    The normalized texts are hashed again (the n-grams were not kept), with the tokens kept.
+    The normalized texts are hashed again: the n-grams were not kept.
     """
     held_out = [c for c in _chunks(len(labels), n_train) if c[0] >= n_train]
     out = []
-    for (start, stop), meta in zip(held_out, design.held_out_tokens, strict=True):
-        hashed = dataclasses.replace(fx.hash_texts(labels.texts[start:stop]), meta=meta)
+    for start, stop in held_out:
+        hashed = _hash(labels.samples[start:stop], labels.texts[start:stop])
         out.append(candidate._logits(hashed))
     return np.vstack(out) if out else np.zeros((0, len(LABELS)))
 

@@ -133,8 +133,8 @@ def test_mismatched_lengths(models_copy: Path) -> None:
 
 
 def test_label_features_are_the_models_own(shipped) -> None:
-    # Retraining normalizes each label once and hashes it itself (tokens through a cache):
-    # the result must be what the model computes when it scores the same comments.
+    # Retraining normalizes each label once and hashes it itself: the result must be what
+    # the model computes when it scores the same comments.
     samples = [
         Sample("Visit https://cheap-pills.example.com NOW!!!", author="Bob", url="http://spam.ru"),
         Sample("Thanks, great read.", email="ana@example.org", context=("history:approved:2",)),
@@ -144,7 +144,7 @@ def test_label_features_are_the_models_own(shipped) -> None:
         Sample("Thanks, great read."),  # a repeated token set hits the cache
     ]
     texts = fx.normalize_many([s.text for s in samples])
-    hashed = site._hash(samples, texts, site._TokenBuckets())
+    hashed = site._hash(samples, texts)
     assert np.allclose(shipped._logits(hashed), shipped.logits(samples), atol=1e-5)
 
 
