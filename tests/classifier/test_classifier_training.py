@@ -19,4 +19,3 @@ def test_each_source_gets_its_share_whatever_its_size(label: str) -> None:
     expected = {s: shares[s] / sum(shares[t] for t in totals) for s in totals}
     for s, total in totals.items():
         assert total / w.sum() == pytest.approx(expected[s])
-
