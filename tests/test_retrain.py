@@ -40,14 +40,14 @@ CIVIL = [
 ]
 # This blog's moderators reject this put-down, which a general model lets through.
 PUT_DOWN = [
-    "go touch grass, keyboard warrior",
-    "lol go touch grass, keyboard warrior",
-    "Nobody asked. Go touch grass, keyboard warrior.",
-    "go touch grass, keyboard warrior!!",
-    "ok keyboard warrior, go touch grass",
-    "again? go touch grass, keyboard warrior",
-    "go touch grass keyboard warrior, seriously",
-    "Typical keyboard warrior. Go touch grass.",
+    "log off, doomposter",
+    "lol log off, doomposter",
+    "Nobody asked. Log off, doomposter.",
+    "log off, doomposter!!",
+    "ok doomposter, log off",
+    "again? log off, doomposter",
+    "log off doomposter, seriously",
+    "Typical doomposter. Log off.",
 ]
 
 
@@ -78,7 +78,7 @@ def test_retrain_learns_the_decisions_and_the_next_start_uses_it(
     models_copy, client, app, runner, moderator, app_config
 ):
     before = json.loads((models_copy / "current.json").read_text())["version"]
-    probe = "Honestly, go touch grass, keyboard warrior."
+    probe = "Honestly, log off, doomposter."
     with app.app_context():
         old = get_scorer().classifier.score([Sample(text=probe)])[0].abuse
 

@@ -55,11 +55,12 @@ L2_PENALTY = 0.5
 # shipped model's loss is tiny, and quadrupling it is a real regression.
 # The seed corpus is the base model's training data (its loss is near zero) with other base
 # rates than a site's: a site whose moderators reject more shifts probabilities there by a
-# few hundredths of a nat (0.015 in tests/test_retrain.py), while moderators who teach the
-# opposite of the seed raise it by a tenth. The site's own held-out labels get the tight margin.
+# few hundredths of a nat (0.023 -> 0.059 with 2026.11.27-6 for the put-down taught in
+# tests/classifier/test_classifier_retrain.py), while moderators who teach the opposite of the
+# seed raise it by a tenth (-> 0.126 there). The site's own held-out labels get the tight margin.
 TOLERANCE = {
     "log_loss": 0.01,
-    "seed_log_loss": 0.03,
+    "seed_log_loss": 0.05,
     "log_loss_relative": 0.25,
     "roc_auc": 0.02,
     "ham_held": 0.03,

@@ -36,7 +36,7 @@ APPROVED = [
     "How long did the hike take?",
 ]
 # This site does not tolerate this dismissive phrase, which the base model lets through.
-SITE_PHRASE = "go touch grass, keyboard warrior"
+SITE_PHRASE = "cope harder, doomposter"
 REJECTED = [
     f"{SITE_PHRASE}.",
     f"lol {SITE_PHRASE}",
@@ -47,7 +47,7 @@ REJECTED = [
     f"{SITE_PHRASE}, you clearly have no life",
     f"again? {SITE_PHRASE}",
 ]
-PROBE = "Honestly, go touch grass, keyboard warrior."
+PROBE = "Honestly, cope harder, doomposter."
 
 
 def _labels(approved, rejected, spammed=()):
