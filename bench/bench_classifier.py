@@ -235,6 +235,7 @@ def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
                 "blocked": round(float(np.mean(status[pos] == Status.BLOCKED)), 4),
             }
         report[lang] = block
+    report["abuse_hold_tradeoff"] = _hold_tradeoff(probs, labels, thresholds)
     blocked = np.flatnonzero((labels == "ham") & (status == Status.BLOCKED))
     report["blocked_ham"] = [
         {
@@ -246,6 +247,27 @@ def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
         for i in blocked
     ]
     return report
+
+
+def _hold_tradeoff(probs: np.ndarray, labels: np.ndarray, defaults: Thresholds) -> list[dict]:
+    """What each abuse hold threshold would keep from publication, the rest at their defaults."""
+    ham, abuse = labels == "ham", labels == "abuse"
+    out = []
+    for hold in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
+        t = Thresholds(**{**_as_kwargs(defaults), "abuse_hold": hold})
+        kept = np.array([decide(s, a, t).status != Status.PUBLISHED for s, a in probs[:, :2]])
+        out.append(
+            {
+                "abuse_hold": hold,
+                "ham_held_or_blocked": round(float(kept[ham].mean()), 4),
+                "abuse_caught": round(float(kept[abuse].mean()), 4),
+            }
+        )
+    return out
+
+
+def _as_kwargs(t: Thresholds) -> dict[str, float]:
+    return {k: getattr(t, k) for k in ("spam_hold", "spam_block", "abuse_hold", "abuse_block")}
 
 
 def bench_kinds_design(seed_path: Path) -> dict:
