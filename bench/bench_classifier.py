@@ -9,6 +9,7 @@ Everything is seeded; the same command gives the same figures.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -254,7 +255,7 @@ def _hold_tradeoff(probs: np.ndarray, labels: np.ndarray, defaults: Thresholds) 
     ham, abuse = labels == "ham", labels == "abuse"
     out = []
     for hold in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
-        t = Thresholds(**{**_as_kwargs(defaults), "abuse_hold": hold})
+        t = dataclasses.replace(defaults, abuse_hold=hold)
         kept = np.array([decide(s, a, t).status != Status.PUBLISHED for s, a in probs[:, :2]])
         out.append(
             {
@@ -264,10 +265,6 @@ def _hold_tradeoff(probs: np.ndarray, labels: np.ndarray, defaults: Thresholds) 
             }
         )
     return out
-
-
-def _as_kwargs(t: Thresholds) -> dict[str, float]:
-    return {k: getattr(t, k) for k in ("spam_hold", "spam_block", "abuse_hold", "abuse_block")}
 
 
 def bench_kinds_design(seed_path: Path) -> dict:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -139,8 +141,7 @@ def _thresholds():
 
 
 def _thresholds_dict() -> dict[str, float]:
-    t = _thresholds()
-    return {k: getattr(t, k) for k in ("spam_hold", "spam_block", "abuse_hold", "abuse_block")}
+    return dataclasses.asdict(_thresholds())
 
 
 @click.command("evaluate")
@@ -154,6 +155,7 @@ def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
     data = concat(datasets, name=", ".join(d.name for d in datasets))
     samples = _samples(data)
     probs = clf.predict_proba(samples)
+    langs = _languages(datasets)
     click.echo(f"model {clf.version} on {data.name}: {len(data)} rows")
     for j, label in enumerate(LABELS):
         y = data.spam if label == "spam" else data.abuse
@@ -163,7 +165,7 @@ def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
             continue
         hold = getattr(thresholds, f"{label}_hold")
         block = getattr(thresholds, f"{label}_block")
-        click.echo(_metrics_line(label, binary_metrics(y[m], probs[m, j], hold)))
+        _echo_metrics(label, y, probs[:, j], m, langs, hold)
         yy, pp = y[m].astype(int), probs[m, j]
         click.echo(
             f"  confusion at hold {hold} / block {block} (rows: truth, columns: publish/hold/block)"
@@ -180,8 +182,30 @@ def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
         if not (y[m] == 1).any():
             click.echo(f"{kind}: no {kind} labels in these files")
             continue
-        r = binary_metrics(y[m], probs[m, HEADS.index(kind)], 0.5)
-        click.echo(_metrics_line(kind, r) + " (at 0.5)")
+        _echo_metrics(kind, y, probs[:, HEADS.index(kind)], m, langs, 0.5, " (at 0.5)")
+
+
+def _languages(datasets: Sequence[Dataset]) -> np.ndarray:
+    """Each row's language where its file has a `lang` column, else ""."""
+    return np.array(
+        [lang for d in datasets for lang in (d.raw.get("lang") or [""] * len(d))], dtype=object
+    )
+
+
+def _echo_metrics(
+    name: str,
+    y: np.ndarray,
+    p: np.ndarray,
+    labeled: np.ndarray,
+    langs: np.ndarray,
+    threshold: float,
+    suffix: str = "",
+) -> None:
+    """One label's figures on its labeled rows, then the same per language."""
+    click.echo(_metrics_line(name, binary_metrics(y[labeled], p[labeled], threshold)) + suffix)
+    for lang in sorted(set(langs[labeled].tolist()) - {""}):
+        m = labeled & (langs == lang)
+        click.echo(f"  {lang} " + _metrics_line(name, binary_metrics(y[m], p[m], threshold)))
 
 
 def _samples(data: Dataset) -> list[Sample]:

@@ -122,6 +122,20 @@ def test_evaluate_prints_metrics_per_label(
         assert word in result.output
 
 
+def test_evaluate_prints_metrics_per_language(
+    runner: CliRunner, tmp_path: Path, shipped_dir: Path
+) -> None:
+    rows = [(text, lang, label) for text, label in ROWS for lang in ("en", "es")]
+    path = _write_csv(tmp_path / "labeled.csv", ["text", "lang", "label"], rows)
+    result = runner.invoke(evaluate_command, [str(path), "--models-dir", str(shipped_dir)])
+    assert result.exit_code == 0, result.output
+    half = len(ROWS)
+    for label in ("spam", "abuse"):
+        assert f"{label}: n={2 * half} " in result.output
+        for lang in ("en", "es"):
+            assert f"  {lang} {label}: n={half} " in result.output
+
+
 @pytest.mark.parametrize(
     ("header", "rows", "message"),
     [
