@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .lexicon import VIOLENCE
+
 # Beyond this many characters a comment tells the model nothing new; it bounds the cost of
 # a 1 MB submission.
 MAX_RAW_CHARS = 20_000
@@ -23,7 +25,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -46,6 +48,7 @@ _CHAR_SALTS = {n: np.uint64((0x51AF0D5B7D3C9E21 * (n + 1)) & _MASK64) for n in C
 _WORD_SALT = np.uint64(0x94D049BB133111EB)
 _BIGRAM_SALT = np.uint64(0xD6E8FEB86659FD93)
 _META_SALT = np.uint64(0xA0761D6478BD642F)
+_CLASS_SALT = np.uint64(0xE7037ED1A0B428DB)
 # Texts are hashed side by side, each preceded by this many boundary marks: longer than the
 # longest n-gram minus one, so no n-gram ever sees two texts, and the same text always yields
 # the same features alone or in a batch. Marks at the edges act as start/end-of-text features.
@@ -585,7 +588,7 @@ def hash_texts(
     for k in WORD_NGRAMS:
         if k == 1:
             docs.append(w_docs)
-            buckets.append(_bucket(w_hash, _WORD_SALT))
+            buckets.append(unigrams := _bucket(w_hash, _WORD_SALT))
             if spans:
                 offs.append(w_start)
                 lens.append(w_len)
@@ -597,6 +600,18 @@ def hash_texts(
             if spans:
                 offs.append(w_start[:-1][same])
                 lens.append((w_start[1:] + w_len[1:] - w_start[:-1])[same])
+    # A word of a class (lexicon.py) also counts as the class's pseudo-word; its unigram
+    # bucket picks the few candidates, their full hashes decide. The part comes last: the
+    # word n-grams keep their places (site retraining learns over those parts only).
+    in_class = _VIOLENCE_BUCKETS[unigrams]
+    if in_class.any():
+        in_class[in_class] = np.isin(w_hash[in_class], _VIOLENCE_HASHES)
+    if in_class.any():
+        docs.append(np.repeat(w_docs[in_class], CLASS_COUNT))
+        buckets.append(np.full(int(in_class.sum()) * CLASS_COUNT, VIOLENCE_BUCKET, np.int64))
+        if spans:
+            offs.append(np.repeat(w_start[in_class], CLASS_COUNT))
+            lens.append(np.repeat(w_len[in_class], CLASS_COUNT))
     meta = None
     if metas is not None:
         counts = np.fromiter(map(len, metas), dtype=np.int64, count=len(metas))
@@ -625,6 +640,28 @@ def hash_texts(
 _WORD_TABLE = np.zeros(128, dtype=bool)
 for _c in "abcdefghijklmnopqrstuvwxyz0123456789_":
     _WORD_TABLE[ord(_c)] = True
+
+
+def _word_hash(word: str) -> int:
+    """A word's hash as _word_hashes computes it within a text."""
+    h = 0
+    for ch in word:
+        h = (h * _BASE + ord(ch)) & _MASK64
+    return h
+
+
+_VIOLENCE_HASHES = np.array(sorted(_word_hash(w) for w in VIOLENCE), dtype=np.uint64)
+_VIOLENCE_BUCKETS = np.zeros(N_TEXT_FEATURES, dtype=bool)
+_VIOLENCE_BUCKETS[_bucket(_VIOLENCE_HASHES, _WORD_SALT)] = True
+# The class's pseudo-word: a bucket of the text's n-gram space, weighted by idf and by the
+# text's norm like any word, and counted CLASS_COUNT times per occurrence. Counted once, it
+# was one feature among a comment's few hundred n-grams and moved unseen threats by 0.04 to
+# 0.08; counted three times, by 0.1 to 0.2, with the seed's cross-validated figures no worse
+# (models/MODEL_CARD.md, "Features and model").
+CLASS_COUNT = 3
+VIOLENCE_BUCKET = int(
+    _bucket(np.array([_word_hash("violent act or weapon")], dtype=np.uint64), _CLASS_SALT)[0]
+)
 
 
 def _word_hashes(codes: np.ndarray, doc_of: np.ndarray):

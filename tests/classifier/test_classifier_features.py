@@ -81,6 +81,23 @@ def test_hash_layout() -> None:
     assert np.array_equal(again.meta[1], buckets)
 
 
+def test_words_of_a_class_also_count_as_the_class() -> None:
+    texts = fx.normalize_many(
+        ["I will STAB you", "te voy a apuñalar y a matarte", "gas prices; hang out", "st4bbing"]
+    )
+    hashed = fx.hash_texts(texts)
+    in_class = hashed.bucket == fx.VIOLENCE_BUCKET
+    counts = np.bincount(hashed.doc[in_class], minlength=4) // fx.CLASS_COUNT
+    assert counts.tolist() == [1, 2, 0, 1]
+    # The class comes after the word n-grams, which keep their places for site retraining.
+    assert len(hashed.parts) == len(fx.CHAR_NGRAMS) + len(fx.WORD_NGRAMS) + 1
+    assert set(hashed.parts[-1][1].tolist()) == {fx.VIOLENCE_BUCKET}
+    # An explanation credits the class's weight to the word that carries it.
+    one = fx.hash_texts([texts[0]], spans=True)
+    at = np.flatnonzero(one.bucket == fx.VIOLENCE_BUCKET)[0]
+    assert one.text[one.start[at] : one.start[at] + one.length[at]] == "stab"
+
+
 @pytest.mark.parametrize("heads", [2, 5])
 def test_logits_match_the_weighted_matrix(heads: int) -> None:
     rng = np.random.default_rng(0)
