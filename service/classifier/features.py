@@ -643,7 +643,7 @@ for _c in "abcdefghijklmnopqrstuvwxyz0123456789_":
 
 
 def _word_hash(word: str) -> int:
-    """A word's hash as _word_hashes computes it within a text."""
+    """A string's rolling hash: a word's as _word_hashes computes it within a text."""
     h = 0
     for ch in word:
         h = (h * _BASE + ord(ch)) & _MASK64
@@ -656,7 +656,7 @@ _VIOLENCE_BUCKETS[_bucket(_VIOLENCE_HASHES, _WORD_SALT)] = True
 # The class's pseudo-word: a bucket of the text's n-gram space, weighted by idf and by the
 # text's norm like any word, and counted CLASS_COUNT times per occurrence. Counted once, it
 # was one feature among a comment's few hundred n-grams and moved unseen threats by 0.04 to
-# 0.08; counted three times, by 0.1 to 0.2, with the seed's cross-validated figures no worse
+# 0.08; counted three times, by 0.12 to 0.22, with the seed's cross-validated figures no worse
 # (models/MODEL_CARD.md, "Features and model").
 CLASS_COUNT = 3
 VIOLENCE_BUCKET = int(
@@ -713,9 +713,7 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _hash_token(token: str) -> int:
-    h = 0
-    for ch in token:
-        h = (h * _BASE + ord(ch)) & _MASK64
+    h = _word_hash(token)
     x = (((h ^ int(_META_SALT)) * int(_FIB)) & _MASK64) >> (64 - TOKEN_BITS)
     bucket = N_TEXT_FEATURES + x
     if len(_TOKEN_BUCKETS) < _TOKEN_CACHE_SIZE:

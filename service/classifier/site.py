@@ -55,7 +55,7 @@ L2_PENALTY = 0.5
 # shipped model's loss is tiny, and quadrupling it is a real regression.
 # The seed corpus is the base model's training data (its loss is near zero) with other base
 # rates than a site's: a site whose moderators reject more shifts probabilities there by a
-# few hundredths of a nat (0.023 -> 0.074 with 2026.11.27-7 for the put-down taught in
+# few hundredths of a nat (0.023 -> 0.074 with 2026.11.27-7 and -8 for the put-down taught in
 # tests/classifier/test_classifier_retrain.py; -> 0.059 with -6, whose seed had fewer civil
 # comments near the threshold), while moderators who teach the opposite of the seed raise it
 # by a tenth and more (-> 0.145 there). The site's own held-out labels get the tight margin.
