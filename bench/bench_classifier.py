@@ -9,6 +9,7 @@ Everything is seeded; the same command gives the same figures.
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import json
 import sys
@@ -343,6 +344,41 @@ def bench_cross_source(data: Path, seed_path: Path | None) -> dict:
     return out
 
 
+def bench_groups(models_dir: Path, probe_path: Path) -> dict:
+    """The shipped model on the group probe (data/group-probe.csv): the same civil sentences
+    and the same attacks about each of 19 groups per language. Is a civil sentence held for
+    the group it names, and is an attack held whoever it targets?"""
+    clf = load_current(models_dir)
+    with open(probe_path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    probs = clf.predict_proba([Sample(r["text"]) for r in rows])
+    thresholds = Thresholds()
+    kept = np.array([decide(s, a, thresholds).status != Status.PUBLISHED for s, a in probs[:, :2]])
+    langs, groups, labels = (np.array([r[c] for r in rows]) for c in ("lang", "group", "label"))
+    out: dict = {}
+    for lang in sorted(set(langs.tolist())):
+        civil, attack = (langs == lang) & (labels == "ham"), (langs == lang) & (labels == "abuse")
+        per_group = {}
+        for group in dict.fromkeys(groups[langs == lang].tolist()):
+            c, a = civil & (groups == group), attack & (groups == group)
+            per_group[group] = {
+                "civil_abuse_mean": round(float(probs[c, 1].mean()), 3),
+                "civil_held": int(kept[c].sum()),
+                "attacks_held": int(kept[a].sum()),
+            }
+        out[lang] = {
+            "civil": int(civil.sum()),
+            "civil_held": int(kept[civil].sum()),
+            "civil_abuse_mean": round(float(probs[civil, 1].mean()), 3),
+            "civil_abuse_max": round(float(probs[civil, 1].max()), 3),
+            "attacks": int(attack.sum()),
+            "attacks_held": int(kept[attack].sum()),
+            "attacks_abuse_min": round(float(probs[attack, 1].min()), 3),
+            "groups": per_group,
+        }
+    return out
+
+
 def bench_speed(models_dir: Path, seed_path: Path) -> dict:
     """Single-comment latency, batch throughput and memory of the promoted model."""
     tracemalloc.start()
@@ -406,7 +442,7 @@ def _stage_rates(clf: Classifier, batch: list[Sample]) -> dict[str, int]:
     return {name: int(len(batch) / seconds) for name, seconds in totals.items()}
 
 
-BENCHMARKS = ("youtube", "sms", "olid", "seed", "kinds", "cross", "speed")
+BENCHMARKS = ("youtube", "sms", "olid", "seed", "kinds", "cross", "speed", "groups")
 
 
 def main() -> None:
@@ -443,6 +479,7 @@ def main() -> None:
         "kinds": lambda: bench_kinds_design(args.seed),
         "cross": lambda: bench_cross_source(args.data, args.seed),
         "speed": lambda: bench_speed(args.models_dir, args.seed),
+        "groups": lambda: bench_groups(args.models_dir, args.seed.parent / "group-probe.csv"),
     }
     for name in args.only.split(","):
         t0 = time.perf_counter()

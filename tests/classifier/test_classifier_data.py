@@ -117,7 +117,11 @@ def test_hashing_is_independent_of_the_batch() -> None:
 
 @pytest.mark.parametrize(
     ("name", "labels", "rows"),
-    [("heldout-blog.csv", {"ham", "spam"}, 140), ("heldout-address.csv", {"ham", "abuse"}, 100)],
+    [
+        ("heldout-blog.csv", {"ham", "spam"}, 140),
+        ("heldout-address.csv", {"ham", "abuse"}, 100),
+        ("group-probe.csv", {"ham", "abuse"}, 342),
+    ],
 )
 def test_held_out_comments_are_not_in_the_seed(
     seed_csv: Path, name: str, labels: set[str], rows: int
