@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .lexicon import VIOLENCE
+from .lexicon import INTIMIDATION, VIOLENCE
 
 # Beyond this many characters a comment tells the model nothing new; it bounds the cost of
 # a 1 MB submission.
@@ -25,7 +25,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -76,6 +76,35 @@ _URL = re.compile(
 )
 _EMAIL = re.compile(r"\b(?=[\w.+-]++@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
+# Links written so that filters miss them: "bit[.]ly", "example(dot)com", "hxxps://",
+# ideographic or fullwidth dots, "example dot com". They are read as links, so they count as
+# links do, not as unknown words.
+_DOT_IN_LINK = re.compile(
+    r"(?<=[^\W_])\s?(?:[\[({](?:\.|dot|punto)[\])}]|[\u3002\uff0e\uff61])\s?(?=[^\W_])"
+    r"|(?<=[^\W_]) (?:dot|punto) (?=(?:" + _TLDS + r")\b)",
+    re.IGNORECASE,
+)
+_HXXP = re.compile(r"\bhxxp(s?)(?=://)", re.IGNORECASE)
+# Cheap tests that every such text passes: one regex for the bracketed forms, starting with
+# a small character set, and substrings, which str.find looks for fast. Only the texts they
+# pick meet the patterns above (one regex alternation with IGNORECASE for all the forms cost
+# a sixth of normalization's time).
+_OBFUSCATION_HINTS: tuple[re.Pattern | str, ...] = (
+    re.compile(r"[\])}](?:(?<=\.[\])}])|(?<=[dD][oO][tT][\])}])|(?<=[nN][tT][oO][\])}]))"),
+    *("\u3002", "\uff0e", "\uff61", "xxp", " dot ", " punto "),
+)
+
+
+def _has_hint(text: str, hints: Sequence[re.Pattern | str]) -> bool:
+    return any((h in text) if isinstance(h, str) else h.search(text) for h in hints)
+
+
+def _deobfuscate_links(text: str) -> str:
+    if not _has_hint(text, _OBFUSCATION_HINTS):
+        return text
+    return _HXXP.sub(r"http\1", _DOT_IN_LINK.sub(".", text))
+
+
 # Cheap tests that every text with a link passes (a link starts with a scheme, www. or
 # ends in a listed top-level domain); only those texts go through _URL.
 _LINK_HINTS = (
@@ -115,6 +144,11 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
         return parts
     # E-mails, links and @mentions: only texts that can hold one meet those regexes, which
     # cost far more per character than the cheap tests that pick the texts.
+    obfuscated = _texts_matching(joined, parts, _OBFUSCATION_HINTS)
+    if obfuscated:
+        for i in obfuscated:
+            parts[i] = _deobfuscate_links(parts[i])
+        joined = _SEP.join(parts)
     picked = set(_texts_matching(joined, parts, _LINK_HINTS))
     picked.update(i for i, t in enumerate(parts) if "@" in t)
     if picked:
@@ -164,9 +198,20 @@ def _normalize_chars(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
-def _texts_matching(joined: str, parts: list[str], patterns: Sequence[re.Pattern]) -> list[int]:
-    """Indices of the texts of `joined` (texts joined by _SEP) in which any pattern matches."""
-    found = [m.start() for p in patterns for m in p.finditer(joined)]
+def _texts_matching(
+    joined: str, parts: list[str], patterns: Sequence[re.Pattern | str]
+) -> list[int]:
+    """Indices of the texts of `joined` (texts joined by _SEP) in which any pattern matches
+    (a str pattern: where it occurs)."""
+    found: list[int] = []
+    for p in patterns:
+        if isinstance(p, str):
+            at = joined.find(p)
+            while at != -1:
+                found.append(at)
+                at = joined.find(p, at + 1)
+        else:
+            found.extend(m.start() for m in p.finditer(joined))
     if not found:
         return []
     lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) + 1
@@ -375,6 +420,8 @@ _CAPS_TOKENS = tuple("shape:capitals:" + name for name in ("low", "some", "most"
 _LINK_TOKENS = tuple("shape:links:" + name for name in ("0", "1", "2", "3+"))
 _REPEATED = "shape:repeated-characters"
 _SHOUTING = "shape:repeated-punctuation"
+_SPINTAX_TOKEN = "shape:spintax"
+_HIDDEN_LINK = "shape:hidden-link"
 
 
 def _is_letter(code: int) -> bool:
@@ -428,8 +475,8 @@ def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
     kind += np.where(letters >= 12, caps + 1, 0) * 4
     kind += np.logical_or.reduceat(run, starts) * 2 + np.logical_or.reduceat(shout, starts)
     out = [list(_SHAPES[k]) for k in kind.tolist()]
-    for i in _texts_matching(joined, raw, _LINK_HINTS):
-        _link_tokens(raw[i], out[i])
+    for i in _texts_matching(joined, raw, _MARKUP_HINTS):
+        _markup_tokens(raw[i], out[i])
     return out
 
 
@@ -450,12 +497,26 @@ def _shape_tokens_one(text: str) -> list[str]:
         tokens.append(_REPEATED)
     if _SHOUT.search(text):
         tokens.append(_SHOUTING)
-    _link_tokens(text, tokens)
+    _markup_tokens(text, tokens)
     return tokens
 
 
-def _link_tokens(text: str, tokens: list[str]) -> None:
-    links = [_host(m.group(0)) for m in _URL.finditer(text)]
+# Spintax: the "{Hi|Hello} {great|nice} post" templates of comment-spam tools, posted
+# unexpanded when the tool misfires. Readers do not write it; two groups are required, so
+# a line of code quoted in a comment ("{a|b}") does not pass for it.
+_SPIN_GROUP = r"\{[^{}|\n]{1,80}(?:\|[^{}|\n]{0,80})+\}"
+_SPINTAX = re.compile(_SPIN_GROUP + r"[\s\S]{0,300}?" + _SPIN_GROUP)
+_MARKUP_HINTS = (*_LINK_HINTS, *_OBFUSCATION_HINTS, re.compile(r"\{[^{}|\n]{1,80}\|"))
+
+
+def _markup_tokens(text: str, tokens: list[str]) -> None:
+    """Tokens for links (how many, their domains) and for spam-tool markup."""
+    if "{" in text and _SPINTAX.search(text):
+        tokens.append(_SPINTAX_TOKEN)
+    plain = _deobfuscate_links(text)
+    links = [_host(m.group(0)) for m in _URL.finditer(plain)]
+    if plain is not text and len(links) > len(_URL.findall(text)):
+        tokens.append(_HIDDEN_LINK)
     if links:
         tokens.append(_LINK_TOKENS[min(len(links), 3)])
     for domain in sorted({_registered_domain(h) for h in links})[:5]:
@@ -493,6 +554,8 @@ TOKEN_NAMES = {
     "shape:repeated-characters": "(repeated characters)",
     "shape:repeated-punctuation": "(!!! or ???)",
     "shape:links:": "(links: {})",
+    "shape:spintax": "(spam-template markup {{a|b}})",
+    "shape:hidden-link": "(link written to get past filters)",
     "link:domain:": "(link to {})",
     "link:tld:": "(link ending .{})",
     "meta:url-tld:": "(website ending .{})",
@@ -612,6 +675,15 @@ def hash_texts(
         if spans:
             offs.append(np.repeat(w_start[in_class], CLASS_COUNT))
             lens.append(np.repeat(w_len[in_class], CLASS_COUNT))
+    # A phrase of a class (lexicon.py) also counts as the class's pseudo-phrase, in the part
+    # after the words' class.
+    p_docs, p_start, p_len = _phrase_matches(w_docs, w_hash, w_start, w_len)
+    if p_docs.shape[0]:
+        docs.append(np.repeat(p_docs, CLASS_COUNT))
+        buckets.append(np.full(p_docs.shape[0] * CLASS_COUNT, INTIMIDATION_BUCKET, np.int64))
+        if spans:
+            offs.append(np.repeat(p_start, CLASS_COUNT))
+            lens.append(np.repeat(p_len, CLASS_COUNT))
     meta = None
     if metas is not None:
         counts = np.fromiter(map(len, metas), dtype=np.int64, count=len(metas))
@@ -662,6 +734,65 @@ CLASS_COUNT = 3
 VIOLENCE_BUCKET = int(
     _bucket(np.array([_word_hash("violent act or weapon")], dtype=np.uint64), _CLASS_SALT)[0]
 )
+
+
+INTIMIDATION_BUCKET = int(
+    _bucket(np.array([_word_hash("words of intimidation")], dtype=np.uint64), _CLASS_SALT)[0]
+)
+_WORDS = re.compile(r"[a-z0-9_\u0080-\U0010ffff]+")
+
+
+def _phrase_table(phrases: Sequence[str]) -> dict[int, list[tuple[int, ...]]]:
+    """Phrases as word hashes, keyed by the hash of their first word pair, longest first."""
+    table: dict[int, list[tuple[int, ...]]] = {}
+    for phrase in phrases:
+        words = tuple(_word_hash(w) for w in _WORDS.findall(normalize(phrase)))
+        assert len(words) >= 2, phrase
+        pair = (words[0] * int(_BIGRAM_SALT) + words[1]) & _MASK64
+        table.setdefault(pair, []).append(words)
+    for candidates in table.values():
+        candidates.sort(key=len, reverse=True)
+    return table
+
+
+_INTIMIDATION_TABLE = _phrase_table(INTIMIDATION)
+# A word pair's top 16 bits pick the few pairs that can start a phrase: one gather per
+# batch, where np.isin cost 20 microseconds a comment.
+_PAIR_SHIFT = np.uint64(48)
+_INTIMIDATION_STARTS = np.zeros(1 << 16, dtype=bool)
+_INTIMIDATION_STARTS[np.array(sorted(_INTIMIDATION_TABLE), dtype=np.uint64) >> _PAIR_SHIFT] = True
+
+
+def _phrase_matches(w_docs, w_hash, w_start, w_len) -> tuple[np.ndarray, ...]:
+    """Documents, starts and lengths of the listed phrases in a batch's words, in order.
+
+    A word pair picks the few candidates (vectorized); the rest of each candidate phrase is
+    compared word by word. Matches do not overlap: "we're coming for you" counts once.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    n = w_hash.shape[0]
+    if n < 2:
+        return empty, empty, empty
+    pair = w_hash[:-1] * _BIGRAM_SALT + w_hash[1:]
+    candidates = np.flatnonzero(_INTIMIDATION_STARTS[(pair >> _PAIR_SHIFT).view(np.int64)])
+    found: list[tuple[int, int]] = []
+    for i in candidates.tolist():
+        if found and i < found[-1][1]:
+            continue
+        for words in _INTIMIDATION_TABLE.get(int(pair[i]), ()):
+            end = i + len(words)
+            if (
+                end <= n
+                and w_docs[i] == w_docs[end - 1]
+                and all(int(w_hash[i + k]) == words[k] for k in range(2, len(words)))
+            ):
+                found.append((i, end))
+                break
+    if not found:
+        return empty, empty, empty
+    first = np.array([i for i, _ in found], dtype=np.int64)
+    last = np.array([end - 1 for _, end in found], dtype=np.int64)
+    return w_docs[first], w_start[first], w_start[last] + w_len[last] - w_start[first]
 
 
 def _word_hashes(codes: np.ndarray, doc_of: np.ndarray):

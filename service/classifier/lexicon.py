@@ -52,3 +52,41 @@ def _spanish_forms() -> set[str]:
 
 
 VIOLENCE = frozenset(_ENGLISH.split()) | frozenset(_spanish_forms())
+
+
+# Phrases of intimidation: a threat that names no weapon ("we know where you live", "be a
+# shame if something happened", "sabemos dónde vives"). Each listed phrase also counts as
+# one shared pseudo-phrase, as the words above count as theirs. Only phrases with no common
+# harmless sense are listed: not "accidents happen", "you'll regret" ("you won't regret
+# it"), "answer for it" (at the ballot box), "we never forget", "lock your doors".
+_INTIMIDATION_EN = """
+know where you live | know where u live | know where you work | know where your kids
+know where your children | know where your family | know where your wife | know your address
+found your address | have your address | got your address | your kids go to school
+watch your back | watch ur back | sleep with one eye open | your days are numbered
+this is your last warning | this is your only warning | shame if something happened
+shame if something happens | shame if something were to happen | under your car
+we're coming for you | we are coming for you | coming for you | we'll find you
+we will find you | i'll find you | i will find you | going to find you | gonna find you
+get what's coming to you | get whats coming to u | get what's coming to u
+no screen between us | meet you in a dark | in a dark parking lot | leaving in an ambulance
+we're watching you | we are watching you | i'm watching you | i know your face
+know what car you drive | end up in a river | you won't live to see | you will not live to see
+"""
+_INTIMIDATION_ES = """
+se donde vives | sabemos donde vives | se donde trabajas | sabemos donde trabajas
+sabemos donde viven | donde estudian tus hijos | donde van tus hijos al colegio
+sabemos tu direccion | tenemos tu direccion | tengo tu direccion | cuidate las espaldas
+cuida tus espaldas | vigila tus espaldas | duerme con un ojo abierto
+tus dias estan contados | tienes los dias contados | seria una pena que te pasara
+una pena que te pasara algo | debajo de tu coche | vamos a por ti | vamos por ti
+iremos a por ti | te encontraremos | te vamos a encontrar | te voy a encontrar
+te estamos vigilando | te estoy vigilando | te tenemos fichado | te tengo fichado
+salir en ambulancia | acabar en una cuneta | no vas a vivir para | lo vas a pagar caro
+"""
+INTIMIDATION = tuple(
+    phrase.strip()
+    for block in (_INTIMIDATION_EN, _INTIMIDATION_ES)
+    for line in block.strip().splitlines()
+    for phrase in line.split("|")
+)

@@ -28,6 +28,9 @@ TEXTS = [
     "😀" * 50,
     "ab" * fx.MAX_CHARS + " tail",
     "WHY ARE YOU SHOUTING AT EVERYONE HERE???",
+    "more at bit[.]ly/x or shop(dot)example(punto)com, hxxps://a[.]example[.]io, t\u3002me/y"
+    " or example dot com",
+    "{Hi|Hello}! {Great|Nice} post, visit my {site|blog}",
 ]
 
 
@@ -64,6 +67,60 @@ def test_shape_tokens() -> None:
     assert "shape:links:3+" in tokens[2] and "link:domain:example.com" in tokens[2]
     assert "shape:repeated-characters" in tokens[5] and "shape:repeated-punctuation" in tokens[5]
     assert "shape:capitals:most" in tokens[14]
+
+
+def test_links_written_to_get_past_filters_count_as_links() -> None:
+    text = TEXTS[15]
+    assert fx.normalize(text) == "more at xurl or xurl , xurl xurl or xurl"
+    (tokens,) = fx.shape_tokens([text])
+    assert "shape:hidden-link" in tokens and "shape:links:3+" in tokens
+    assert {"link:domain:bit.ly", "link:domain:example.com", "link:domain:t.me"} <= set(tokens)
+    # A plain link is a link, not a hidden one; brackets and words that hide no link stay.
+    assert fx.shape_tokens(["see https://example.com"]) == [
+        ["shape:links:1", "link:domain:example.com", "link:tld:com"]
+    ]
+    assert fx.normalize("The dot is [sic] (here). Dot com bubble") == (
+        "the dot is [sic] (here). dot com bubble"
+    )
+    assert fx.shape_tokens(["The dot is [sic] (here). Dot com bubble"]) == [[]]
+
+
+def test_spam_template_markup_gets_a_token() -> None:
+    assert "shape:spintax" in fx.shape_tokens(TEXTS)[16]
+    # One group is code or an aside, not a spam tool's template.
+    assert fx.shape_tokens(["In Rust, match x {A|B => 1}; easy."]) == [[]]
+    assert fx.token_name("shape:spintax") == "(spam-template markup {a|b})"
+
+
+def test_phrases_of_intimidation_count_as_one_shared_phrase() -> None:
+    texts = fx.normalize_many(
+        [
+            "We KNOW where you live. Watch your back.",
+            "Sabemos dónde vives; te tenemos fichado.",
+            "we're coming for you",
+            "Who will pay for this? I know where you stand.",
+        ]
+    )
+    hashed = fx.hash_texts(texts, spans=True)
+    in_class = hashed.bucket == fx.INTIMIDATION_BUCKET
+    counts = np.bincount(hashed.doc[in_class], minlength=4) // fx.CLASS_COUNT
+    # Overlapping phrases ("we're coming for you", "coming for you") count once.
+    assert counts.tolist() == [2, 2, 1, 0]
+    at = np.flatnonzero(in_class)
+    spans = {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at}
+    assert spans == {
+        "know where you live",
+        "watch your back",
+        "sabemos donde vives",
+        "te tenemos fichado",
+        "we're coming for you",
+    }
+    # After the words' class: the word n-grams keep their places for site retraining.
+    assert set(hashed.parts[-1][1].tolist()) == {fx.INTIMIDATION_BUCKET}
+    assert np.all(np.diff(hashed.parts[-1][0]) >= 0)
+    # A phrase never spans two comments.
+    apart = fx.hash_texts(fx.normalize_many(["I know where", "you live now"]))
+    assert fx.INTIMIDATION_BUCKET not in apart.bucket
 
 
 def test_hash_layout() -> None:
