@@ -418,7 +418,34 @@ def bench_speed(models_dir: Path, seed_path: Path) -> dict:
         "model_memory_mb": round(current / 1e6, 1),
         "load_peak_memory_mb": round(peak / 1e6, 1),
         "artifact_mb": round(artifact.stat().st_size / 1e6, 2),
+        "pathological_ms": _pathological_ms(clf),
     }
+
+
+# Comments built to make pattern matching slow, near the classifier's 20,000-character cap:
+# runs of dotted or dashed words (a "domain" or an e-mail that never ends), hidden-link
+# forms, unclosed spintax. Unbounded link and e-mail patterns took 0.3 to 7 s on these.
+PATHOLOGICAL = {
+    "dotted words, then .com": "a." * 9000 + "com",
+    "dashed words": "a-" * 9000 + " www.example.com",
+    "e-mail that never ends": "a." * 9000 + " @x",
+    "ideographic dots": "a\u3002" * 9000,
+    "bracketed dots": "a[.]" * 5000,
+    "unclosed spintax": "{a|" * 6000,
+}
+
+
+def _pathological_ms(clf: Classifier) -> dict[str, float]:
+    """Milliseconds to score each pathological comment alone (best of three)."""
+    out = {}
+    for name, text in PATHOLOGICAL.items():
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            clf.score([Sample(text)])
+            best = min(best, time.perf_counter() - t0)
+        out[name] = round(best * 1e3, 1)
+    return out
 
 
 def _stage_rates(clf: Classifier, batch: list[Sample]) -> dict[str, int]:

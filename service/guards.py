@@ -14,9 +14,11 @@ from collections.abc import Iterable
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 FORM_TOKEN_SALT = "moderato.form-token"
-# Bare domains count too: spam often leaves out the scheme to slip past link filters.
+# Bare domains count too: spam often leaves out the scheme to slip past link filters. A label
+# has at most 63 characters (as in DNS): unbounded, each word of a "a-a-a-..." comment
+# started a scan to the end of the run (0.3 s for 10,000 characters).
 LINK = re.compile(
-    r"(?:https?://|www\.)\S+|\b[a-z0-9-]{2,}\.(?:com|net|org|info|biz|ru|xyz|top|io|co)\b\S*",
+    r"(?:https?://|www\.)\S+|\b[a-z0-9-]{2,63}\.(?:com|net|org|info|biz|ru|xyz|top|io|co)\b\S*",
     re.IGNORECASE,
 )
 

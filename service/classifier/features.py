@@ -70,11 +70,15 @@ _CONTROL = re.compile(
 _TLDS = "com|net|org|info|biz|ru|cn|io|ly|co|me|tk|xyz|top|us|uk|de|es|mx|ar|gl|be|to"
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s\x00]+"
-    # (?=[\w-]++\.) only rejects early a word that no dot follows, which could never match.
-    r"|\b(?=[\w-]++\.)[\w-]+(?:\.[\w-]+)*\.(?:" + _TLDS + r")\b(?:/[^\s\x00]*)?",
+    # Bounded: a label of at most 63 characters (as in DNS), at most 10 labels. Unbounded,
+    # each word of "a.a.a.a..." or "a-a-a-..." started a scan to the end of the run, and a
+    # 20,000-character comment of them took seconds to read (tests/classifier: the
+    # adversarial-input test). (?=[\w-]{1,63}\.) rejects early a word no dot follows.
+    r"|\b(?=[\w-]{1,63}\.)[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:" + _TLDS + r")\b"
+    r"(?:/[^\s\x00]*)?",
     re.IGNORECASE,
 )
-_EMAIL = re.compile(r"\b(?=[\w.+-]++@)[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL = re.compile(r"\b(?=[\w.+-]{1,64}@)[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 # Links written so that filters miss them: "bit[.]ly", "example(dot)com", "hxxps://",
 # ideographic or fullwidth dots, "example dot com". They are read as links, so they count as
