@@ -85,6 +85,18 @@ def test_links_written_to_get_past_filters_count_as_links() -> None:
     assert fx.shape_tokens(["The dot is [sic] (here). Dot com bubble"]) == [[]]
 
 
+def test_link_and_email_patterns_are_bounded_like_dns() -> None:
+    # Labels of at most 63 characters, at most 10 of them: what keeps the patterns linear on
+    # runs of dotted words (bench_classifier.py --only speed prints their cost).
+    assert fx.normalize("see " + "a" * 63 + ".com now") == "see xurl now"
+    assert "xurl" not in fx.normalize("see " + "a" * 64 + ".com now")
+    assert fx.normalize("mail " + "b" * 64 + "@example.org") == "mail xemail"
+    # A longer chain still holds a link: its last labels.
+    assert "xurl" in fx.normalize(".".join("abcdefghijkl") + ".com")
+    # Dotted words that end in no known domain are words.
+    assert "xurl" not in fx.normalize("a." * 1000 + " ok")
+
+
 def test_spam_template_markup_gets_a_token() -> None:
     assert "shape:spintax" in fx.shape_tokens(TEXTS)[16]
     # One group is code or an aside, not a spam tool's template.
