@@ -72,8 +72,8 @@ _URL = re.compile(
     r"(?:https?://|www\.)[^\s\x00]+"
     # Bounded: a label of at most 63 characters (as in DNS), at most 10 labels. Unbounded,
     # each word of "a.a.a.a..." or "a-a-a-..." started a scan to the end of the run, and a
-    # 20,000-character comment of them took seconds to read (tests/classifier: the
-    # adversarial-input test). (?=[\w-]{1,63}\.) rejects early a word no dot follows.
+    # 20,000-character comment of them took seconds to read (bench_classifier.py --only
+    # speed: pathological_ms). (?=[\w-]{1,63}\.) rejects early a word no dot follows.
     r"|\b(?=[\w-]{1,63}\.)[\w-]{1,63}(?:\.[\w-]{1,63}){0,8}\.(?:" + _TLDS + r")\b"
     r"(?:/[^\s\x00]*)?",
     re.IGNORECASE,
@@ -104,8 +104,7 @@ def _has_hint(text: str, hints: Sequence[re.Pattern | str]) -> bool:
 
 
 def _deobfuscate_links(text: str) -> str:
-    if not _has_hint(text, _OBFUSCATION_HINTS):
-        return text
+    """`text` with its hidden links written plainly (for texts that passed a hint above)."""
     return _HXXP.sub(r"http\1", _DOT_IN_LINK.sub(".", text))
 
 
@@ -479,8 +478,11 @@ def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
     kind += np.where(letters >= 12, caps + 1, 0) * 4
     kind += np.logical_or.reduceat(run, starts) * 2 + np.logical_or.reduceat(shout, starts)
     out = [list(_SHAPES[k]) for k in kind.tolist()]
-    for i in _texts_matching(joined, raw, _MARKUP_HINTS):
-        _markup_tokens(raw[i], out[i])
+    # The texts that may hide a link are known from one scan of the batch; the others are
+    # not tested again one by one.
+    hiding = set(_texts_matching(joined, raw, _OBFUSCATION_HINTS))
+    for i in sorted(hiding.union(_texts_matching(joined, raw, _MARKUP_HINTS))):
+        _markup_tokens(raw[i], out[i], may_hide_links=i in hiding)
     return out
 
 
@@ -501,7 +503,7 @@ def _shape_tokens_one(text: str) -> list[str]:
         tokens.append(_REPEATED)
     if _SHOUT.search(text):
         tokens.append(_SHOUTING)
-    _markup_tokens(text, tokens)
+    _markup_tokens(text, tokens, may_hide_links=_has_hint(text, _OBFUSCATION_HINTS))
     return tokens
 
 
@@ -510,16 +512,16 @@ def _shape_tokens_one(text: str) -> list[str]:
 # a line of code quoted in a comment ("{a|b}") does not pass for it.
 _SPIN_GROUP = r"\{[^{}|\n]{1,80}(?:\|[^{}|\n]{0,80})+\}"
 _SPINTAX = re.compile(_SPIN_GROUP + r"[\s\S]{0,300}?" + _SPIN_GROUP)
-_MARKUP_HINTS = (*_LINK_HINTS, *_OBFUSCATION_HINTS, re.compile(r"\{[^{}|\n]{1,80}\|"))
+_MARKUP_HINTS = (*_LINK_HINTS, re.compile(r"\{[^{}|\n]{1,80}\|"))
 
 
-def _markup_tokens(text: str, tokens: list[str]) -> None:
+def _markup_tokens(text: str, tokens: list[str], *, may_hide_links: bool) -> None:
     """Tokens for links (how many, their domains) and for spam-tool markup."""
     if "{" in text and _SPINTAX.search(text):
         tokens.append(_SPINTAX_TOKEN)
-    plain = _deobfuscate_links(text)
+    plain = _deobfuscate_links(text) if may_hide_links else text
     links = [_host(m.group(0)) for m in _URL.finditer(plain)]
-    if plain is not text and len(links) > len(_URL.findall(text)):
+    if may_hide_links and len(links) > len(_URL.findall(text)):
         tokens.append(_HIDDEN_LINK)
     if links:
         tokens.append(_LINK_TOKENS[min(len(links), 3)])
@@ -652,6 +654,7 @@ def hash_texts(
             offs.append(np.flatnonzero(keep))
             lens.append(np.full(docs[-1].shape[0], n, dtype=np.int64))
     w_docs, w_hash, w_start, w_len = _word_hashes(codes, doc_of)
+    pair = w_hash[:-1] * _BIGRAM_SALT + w_hash[1:]  # each word with the next
     for k in WORD_NGRAMS:
         if k == 1:
             docs.append(w_docs)
@@ -661,7 +664,6 @@ def hash_texts(
                 lens.append(w_len)
         elif w_docs.shape[0] > 1:
             same = w_docs[:-1] == w_docs[1:]
-            pair = w_hash[:-1] * _BIGRAM_SALT + w_hash[1:]
             docs.append(w_docs[:-1][same])
             buckets.append(_bucket(pair[same], _BIGRAM_SALT))
             if spans:
@@ -673,21 +675,18 @@ def hash_texts(
     in_class = _VIOLENCE_BUCKETS[unigrams]
     if in_class.any():
         in_class[in_class] = np.isin(w_hash[in_class], _VIOLENCE_HASHES)
-    if in_class.any():
-        docs.append(np.repeat(w_docs[in_class], CLASS_COUNT))
-        buckets.append(np.full(int(in_class.sum()) * CLASS_COUNT, VIOLENCE_BUCKET, np.int64))
-        if spans:
-            offs.append(np.repeat(w_start[in_class], CLASS_COUNT))
-            lens.append(np.repeat(w_len[in_class], CLASS_COUNT))
-    # A phrase of a class (lexicon.py) also counts as the class's pseudo-phrase, in the part
-    # after the words' class.
-    p_docs, p_start, p_len = _phrase_matches(w_docs, w_hash, w_start, w_len)
-    if p_docs.shape[0]:
-        docs.append(np.repeat(p_docs, CLASS_COUNT))
-        buckets.append(np.full(p_docs.shape[0] * CLASS_COUNT, INTIMIDATION_BUCKET, np.int64))
-        if spans:
-            offs.append(np.repeat(p_start, CLASS_COUNT))
-            lens.append(np.repeat(p_len, CLASS_COUNT))
+    # A phrase of a class also counts as the class's pseudo-phrase, in the part after that.
+    found = (
+        (w_docs[in_class], w_start[in_class], w_len[in_class], VIOLENCE_BUCKET),
+        (*_phrase_matches(w_docs, w_hash, pair, w_start, w_len), INTIMIDATION_BUCKET),
+    )
+    for class_docs, class_start, class_len, bucket in found:
+        if class_docs.shape[0]:
+            docs.append(np.repeat(class_docs, CLASS_COUNT))
+            buckets.append(np.full(class_docs.shape[0] * CLASS_COUNT, bucket, np.int64))
+            if spans:
+                offs.append(np.repeat(class_start, CLASS_COUNT))
+                lens.append(np.repeat(class_len, CLASS_COUNT))
     meta = None
     if metas is not None:
         counts = np.fromiter(map(len, metas), dtype=np.int64, count=len(metas))
@@ -735,39 +734,17 @@ _VIOLENCE_BUCKETS[_bucket(_VIOLENCE_HASHES, _WORD_SALT)] = True
 # 0.08; counted three times, by 0.12 to 0.22, with the seed's cross-validated figures no worse
 # (models/MODEL_CARD.md, "Features and model").
 CLASS_COUNT = 3
-VIOLENCE_BUCKET = int(
-    _bucket(np.array([_word_hash("violent act or weapon")], dtype=np.uint64), _CLASS_SALT)[0]
-)
 
 
-INTIMIDATION_BUCKET = int(
-    _bucket(np.array([_word_hash("words of intimidation")], dtype=np.uint64), _CLASS_SALT)[0]
-)
-_WORDS = re.compile(r"[a-z0-9_\u0080-\U0010ffff]+")
+def _class_bucket(name: str) -> int:
+    return int(_bucket(np.array([_word_hash(name)], dtype=np.uint64), _CLASS_SALT)[0])
 
 
-def _phrase_table(phrases: Sequence[str]) -> dict[int, list[tuple[int, ...]]]:
-    """Phrases as word hashes, keyed by the hash of their first word pair, longest first."""
-    table: dict[int, list[tuple[int, ...]]] = {}
-    for phrase in phrases:
-        words = tuple(_word_hash(w) for w in _WORDS.findall(normalize(phrase)))
-        assert len(words) >= 2, phrase
-        pair = (words[0] * int(_BIGRAM_SALT) + words[1]) & _MASK64
-        table.setdefault(pair, []).append(words)
-    for candidates in table.values():
-        candidates.sort(key=len, reverse=True)
-    return table
+VIOLENCE_BUCKET = _class_bucket("violent act or weapon")
+INTIMIDATION_BUCKET = _class_bucket("words of intimidation")
 
 
-_INTIMIDATION_TABLE = _phrase_table(INTIMIDATION)
-# A word pair's top 16 bits pick the few pairs that can start a phrase: one gather per
-# batch, where np.isin cost 20 microseconds a comment.
-_PAIR_SHIFT = np.uint64(48)
-_INTIMIDATION_STARTS = np.zeros(1 << 16, dtype=bool)
-_INTIMIDATION_STARTS[np.array(sorted(_INTIMIDATION_TABLE), dtype=np.uint64) >> _PAIR_SHIFT] = True
-
-
-def _phrase_matches(w_docs, w_hash, w_start, w_len) -> tuple[np.ndarray, ...]:
+def _phrase_matches(w_docs, w_hash, pair, w_start, w_len) -> tuple[np.ndarray, ...]:
     """Documents, starts and lengths of the listed phrases in a batch's words, in order.
 
     A word pair picks the few candidates (vectorized); the rest of each candidate phrase is
@@ -777,7 +754,6 @@ def _phrase_matches(w_docs, w_hash, w_start, w_len) -> tuple[np.ndarray, ...]:
     n = w_hash.shape[0]
     if n < 2:
         return empty, empty, empty
-    pair = w_hash[:-1] * _BIGRAM_SALT + w_hash[1:]
     candidates = np.flatnonzero(_INTIMIDATION_STARTS[(pair >> _PAIR_SHIFT).view(np.int64)])
     found: list[tuple[int, int]] = []
     for i in candidates.tolist():
@@ -845,6 +821,31 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     if size == _POWERS_CACHED:
         _POWER_TABLES = (tables[0], tables[1])
     return tables[0], tables[1]
+
+
+def _phrase_table(phrases: Sequence[str]) -> dict[int, list[tuple[int, ...]]]:
+    """Phrases as word hashes, keyed by the hash of their first word pair, longest first.
+
+    Each phrase is normalized and its words hashed by the same code as a comment's, so a
+    phrase matches exactly where a comment holds its words."""
+    table: dict[int, list[tuple[int, ...]]] = {}
+    for phrase in phrases:
+        codes = np.frombuffer(normalize(phrase).encode("utf-32-le"), dtype=np.uint32)
+        _, hashes, _, _ = _word_hashes(codes.astype(np.uint64), np.zeros(len(codes), np.int64))
+        assert hashes.shape[0] >= 2, phrase
+        pair = hashes[:-1] * _BIGRAM_SALT + hashes[1:]
+        table.setdefault(int(pair[0]), []).append(tuple(hashes.tolist()))
+    for candidates in table.values():
+        candidates.sort(key=len, reverse=True)
+    return table
+
+
+_INTIMIDATION_TABLE = _phrase_table(INTIMIDATION)
+# A word pair's top 16 bits pick the few pairs that can start a phrase: one gather per
+# batch, where np.isin cost 20 microseconds a comment.
+_PAIR_SHIFT = np.uint64(48)
+_INTIMIDATION_STARTS = np.zeros(1 << 16, dtype=bool)
+_INTIMIDATION_STARTS[np.array(sorted(_INTIMIDATION_TABLE), dtype=np.uint64) >> _PAIR_SHIFT] = True
 
 
 def _hash_token(token: str) -> int:
