@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .lexicon import INTIMIDATION, VIOLENCE
+from .lexicon import INSULT, INTIMIDATION, PROFANITY, SLUR, VIOLENCE
 
 # Beyond this many characters a comment tells the model nothing new; it bounds the cost of
 # a 1 MB submission.
@@ -25,7 +25,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -167,10 +167,49 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
     if not joined.isascii():
         joined = unicodedata.normalize("NFKD", joined)
     if len(joined) < _SMALL:
-        return [t.strip()[:MAX_CHARS] for t in _normalize_chars(joined).split(_SEP)]
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    codes = _normalize_codes(codes)
-    return codes.tobytes().decode("utf-32-le", "surrogatepass").split(_SEP)
+        out = [t.strip()[:MAX_CHARS] for t in _normalize_chars(joined).split(_SEP)]
+    else:
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = _normalize_codes(codes)
+        out = codes.tobytes().decode("utf-32-le", "surrogatepass").split(_SEP)
+    if len(out) == len(texts):
+        for i in _texts_matching(_SEP.join(out), out, (_MASK_HINT,)):
+            out[i] = _MASKED_WORD.sub(_unmasked, out[i])
+    return out
+
+
+# Swear words with letters masked ("f*ck", "sh!t", "p*ta", "f**king"), written plainly when
+# the mask fits a listed word of lexicon.py, so that they count as the word does. Only runs
+# of these marks inside a word, or stars ending one: "*so*" (emphasis), "wow!" and "a*b"
+# are left as they are. Runs are already at most two long ("f***" is "f**").
+_MASK_HINT = re.compile(r"[a-z](?:[*!$@][a-z]|\*)")
+_MASKED_WORD = re.compile(
+    r"(?<![\w*])[a-z]+(?:[*!$@]+[a-z]+)+(?![\w*])|(?<![\w*])[a-z]+(?:[*!$@]+[a-z]+)*\*+(?![\w*])"
+)
+_MASK_RUN = re.compile(r"[*!$@]+")
+_MASKABLE = sorted(INSULT | PROFANITY | SLUR, key=lambda w: (len(w), w))
+_UNMASKED: dict[str, str] = {}
+
+
+def _unmasked(m: re.Match[str]) -> str:
+    """The listed word a masked word stands for (each mark one letter, or failing that a run
+    one to four), the shortest first; the word itself when none fits."""
+    word = m.group(0)
+    found = _UNMASKED.get(word)
+    if found is None:
+        pieces = [re.escape(p) for p in _MASK_RUN.split(word)]
+        runs = [len(r) for r in _MASK_RUN.findall(word)]
+        exact = "".join(
+            p + (f"[a-z]{{{n}}}" if n else "") for p, n in zip(pieces, [*runs, 0], strict=True)
+        )
+        loose = "[a-z]{1,4}".join(pieces)
+        found = next(
+            (w for pattern in (exact, loose) for w in _MASKABLE if re.fullmatch(pattern, w)),
+            word,
+        )
+        if len(_UNMASKED) < _TOKEN_CACHE_SIZE:
+            _UNMASKED[word] = found
+    return found
 
 
 # Below this many characters, numpy's per-call cost outweighs the regexes' per-character
@@ -669,21 +708,28 @@ def hash_texts(
             if spans:
                 offs.append(w_start[:-1][same])
                 lens.append((w_start[1:] + w_len[1:] - w_start[:-1])[same])
-    # A word of a class (lexicon.py) also counts as the class's pseudo-word; its unigram
+    # A word of a class (lexicon.py) also counts as its class's pseudo-word; its unigram
     # bucket picks the few candidates, their full hashes decide. The part comes last: the
     # word n-grams keep their places (site retraining learns over those parts only).
-    in_class = _VIOLENCE_BUCKETS[unigrams]
+    in_class = _CLASS_WORD_CANDIDATES[unigrams]
+    word_classes = np.zeros(0, dtype=np.int64)
     if in_class.any():
-        in_class[in_class] = np.isin(w_hash[in_class], _VIOLENCE_HASHES)
+        at = np.flatnonzero(in_class)
+        pos = np.searchsorted(_CLASS_WORD_HASHES, w_hash[at])
+        pos[pos == _CLASS_WORD_HASHES.shape[0]] = 0
+        hit = _CLASS_WORD_HASHES[pos] == w_hash[at]
+        in_class[at[~hit]] = False
+        word_classes = _CLASS_WORD_BUCKETS[pos[hit]]
     # A phrase of a class also counts as the class's pseudo-phrase, in the part after that.
+    phrase_docs, phrase_start, phrase_len = _phrase_matches(w_docs, w_hash, pair, w_start, w_len)
     found = (
-        (w_docs[in_class], w_start[in_class], w_len[in_class], VIOLENCE_BUCKET),
-        (*_phrase_matches(w_docs, w_hash, pair, w_start, w_len), INTIMIDATION_BUCKET),
+        (w_docs[in_class], w_start[in_class], w_len[in_class], word_classes),
+        (phrase_docs, phrase_start, phrase_len, np.full_like(phrase_docs, INTIMIDATION_BUCKET)),
     )
-    for class_docs, class_start, class_len, bucket in found:
+    for class_docs, class_start, class_len, class_buckets in found:
         if class_docs.shape[0]:
             docs.append(np.repeat(class_docs, CLASS_COUNT))
-            buckets.append(np.full(class_docs.shape[0] * CLASS_COUNT, bucket, np.int64))
+            buckets.append(np.repeat(class_buckets, CLASS_COUNT))
             if spans:
                 offs.append(np.repeat(class_start, CLASS_COUNT))
                 lens.append(np.repeat(class_len, CLASS_COUNT))
@@ -725,9 +771,6 @@ def _word_hash(word: str) -> int:
     return h
 
 
-_VIOLENCE_HASHES = np.array(sorted(_word_hash(w) for w in VIOLENCE), dtype=np.uint64)
-_VIOLENCE_BUCKETS = np.zeros(N_TEXT_FEATURES, dtype=bool)
-_VIOLENCE_BUCKETS[_bucket(_VIOLENCE_HASHES, _WORD_SALT)] = True
 # The class's pseudo-word: a bucket of the text's n-gram space, weighted by idf and by the
 # text's norm like any word, and counted CLASS_COUNT times per occurrence. Counted once, it
 # was one feature among a comment's few hundred n-grams and moved unseen threats by 0.04 to
@@ -741,7 +784,25 @@ def _class_bucket(name: str) -> int:
 
 
 VIOLENCE_BUCKET = _class_bucket("violent act or weapon")
+INSULT_BUCKET = _class_bucket("insult")
+PROFANITY_BUCKET = _class_bucket("profanity")
+SLUR_BUCKET = _class_bucket("slur")
 INTIMIDATION_BUCKET = _class_bucket("words of intimidation")
+WORD_CLASSES = {
+    VIOLENCE_BUCKET: VIOLENCE,
+    INSULT_BUCKET: INSULT,
+    PROFANITY_BUCKET: PROFANITY,
+    SLUR_BUCKET: SLUR,
+}
+# Every listed word's hash, sorted, with its class's bucket; its unigram buckets pick the
+# candidates in a text (one gather), and a binary search in the hashes decides.
+_class_words = sorted(
+    {_word_hash(w): b for b, words in WORD_CLASSES.items() for w in words}.items()
+)
+_CLASS_WORD_HASHES = np.array([h for h, _ in _class_words], dtype=np.uint64)
+_CLASS_WORD_BUCKETS = np.array([b for _, b in _class_words], dtype=np.int64)
+_CLASS_WORD_CANDIDATES = np.zeros(N_TEXT_FEATURES, dtype=bool)
+_CLASS_WORD_CANDIDATES[_bucket(_CLASS_WORD_HASHES, _WORD_SALT)] = True
 
 
 def _phrase_matches(w_docs, w_hash, pair, w_start, w_len) -> tuple[np.ndarray, ...]:

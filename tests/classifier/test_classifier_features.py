@@ -31,6 +31,7 @@ TEXTS = [
     "more at bit[.]ly/x or shop(dot)example(punto)com, hxxps://a[.]example[.]io, t\u3002me/y"
     " or example dot com",
     "{Hi|Hello}! {Great|Nice} post, visit my {site|blog}",
+    "F*ck this, SH!T, vete a la m*erda p*ta, a**hole; *so* good! wow! a*b and f***",
 ]
 
 
@@ -46,6 +47,9 @@ def test_normalization_semantics() -> None:
     assert got[8] == "call 0 or 00 or 000 or 00 now"
     assert got[9] == 'it\'s "quoted" tag'
     assert len(got[13]) == fx.MAX_CHARS and set(got[13]) == {"a", "b"}
+    assert got[17] == (
+        "fuck this, shit, vete a la mierda puta, asshole; *so* good! wow! a*b and fck"
+    )
 
 
 @pytest.mark.parametrize("small", [0, 10**9])
@@ -138,7 +142,8 @@ def test_phrases_of_intimidation_count_as_one_shared_phrase() -> None:
 def test_hash_layout() -> None:
     texts = fx.normalize_many(TEXTS)
     hashed = fx.hash_texts(texts, fx.shape_tokens(TEXTS))
-    assert len(hashed.parts) == len(fx.CHAR_NGRAMS) + len(fx.WORD_NGRAMS)
+    # Character and word n-grams, then the word classes' part ("idiot", "fuck").
+    assert len(hashed.parts) == len(fx.CHAR_NGRAMS) + len(fx.WORD_NGRAMS) + 1
     for docs, buckets in hashed.parts:
         assert docs.dtype == buckets.dtype == np.int64
         assert np.all(np.diff(docs) >= 0)  # scoring relies on documents in order
@@ -148,6 +153,72 @@ def test_hash_layout() -> None:
     fx._TOKEN_BUCKETS.clear()  # cached and freshly hashed tokens land in the same buckets
     again = fx.hash_texts(texts, fx.shape_tokens(TEXTS))
     assert np.array_equal(again.meta[1], buckets)
+
+
+def test_masked_swear_words_are_read_as_the_word() -> None:
+    got = fx.normalize_many(
+        ["f**king idiots", "b!tch please", "que p*to asco", "ok*", "x*y*z", "Hola! Que tal"]
+    )
+    # Each mark stands for one letter (runs are two at most after normalization, so a run
+    # may stand for a few); a mask that fits no listed word is left alone.
+    assert got == [
+        "fucking idiots",
+        "bitch please",
+        "que puto asco",
+        "ok*",
+        "x*y*z",
+        "hola! que tal",
+    ]
+
+
+def test_word_classes_are_disjoint_normalized_words() -> None:
+    classes = list(fx.WORD_CLASSES.values())
+    for i, words in enumerate(classes):
+        assert words and all(w == fx.normalize(w) and w.isalpha() for w in words)
+        for other in classes[i + 1 :]:
+            assert not words & other
+    # Words with a common harmless sense stay out of every class: the Spanish colour, group
+    # names, animals, and ordinary political labels, however heated.
+    listed = frozenset().union(*classes)
+    for word in (
+        "negro",
+        "gay",
+        "jew",
+        "musulman",
+        "gitano",
+        "liberal",
+        "facha",
+        "rojo",
+        "perro",
+        "rata",
+        "ass",
+        "damn",
+        "stupid",
+        "traitor",
+        "clown",
+        "basura",
+    ):
+        assert word not in listed
+
+
+@pytest.mark.parametrize(
+    ("text", "bucket", "word"),
+    [
+        ("what a cretin", "INSULT_BUCKET", "cretin"),
+        ("menudo gilipollas", "INSULT_BUCKET", "gilipollas"),
+        ("this is bullshit", "PROFANITY_BUCKET", "bullshit"),
+        ("qué coño pasa", "PROFANITY_BUCKET", "cono"),
+        ("go home, sudaca", "SLUR_BUCKET", "sudaca"),
+        ("sh*t", "PROFANITY_BUCKET", "shit"),
+    ],
+)
+def test_abusive_words_count_as_their_class(text: str, bucket: str, word: str) -> None:
+    hashed = fx.hash_texts(fx.normalize_many([text]), spans=True)
+    at = np.flatnonzero(hashed.bucket == getattr(fx, bucket))
+    assert at.shape[0] == fx.CLASS_COUNT
+    assert {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at} == {word}
+    others = {fx.VIOLENCE_BUCKET, fx.INSULT_BUCKET, fx.PROFANITY_BUCKET, fx.SLUR_BUCKET}
+    assert not np.isin(hashed.bucket, list(others - {getattr(fx, bucket)})).any()
 
 
 def test_words_of_a_class_also_count_as_the_class() -> None:
