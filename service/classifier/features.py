@@ -785,13 +785,11 @@ def _class_bucket(name: str) -> int:
 
 VIOLENCE_BUCKET = _class_bucket("violent act or weapon")
 INSULT_BUCKET = _class_bucket("insult")
-PROFANITY_BUCKET = _class_bucket("profanity")
 SLUR_BUCKET = _class_bucket("slur")
 INTIMIDATION_BUCKET = _class_bucket("words of intimidation")
 WORD_CLASSES = {
     VIOLENCE_BUCKET: VIOLENCE,
     INSULT_BUCKET: INSULT,
-    PROFANITY_BUCKET: PROFANITY,
     SLUR_BUCKET: SLUR,
 }
 # Every listed word's hash, sorted, with its class's bucket; its unigram buckets pick the
