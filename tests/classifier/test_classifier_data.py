@@ -120,6 +120,7 @@ def test_hashing_is_independent_of_the_batch() -> None:
     [
         ("heldout-blog.csv", {"ham", "spam"}, 140),
         ("heldout-address.csv", {"ham", "abuse"}, 100),
+        ("heldout-profanity.csv", {"ham", "abuse"}, 100),
         ("group-probe.csv", {"ham", "abuse"}, 342),
     ],
 )
