@@ -182,7 +182,9 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
 # the mask fits a listed word of lexicon.py, so that they count as the word does. Only runs
 # of these marks inside a word, or stars ending one: "*so*" (emphasis), "wow!" and "a*b"
 # are left as they are. Runs are already at most two long ("f***" is "f**").
-_MASK_HINT = re.compile(r"[a-z](?:[*!$@][a-z]|\*)")
+# The hint starts with the marks, which are rare, so the scan skips ahead to them; starting
+# with a letter it cost a sixth of normalization's time.
+_MASK_HINT = re.compile(r"[*!$@](?<=[a-z].)(?:(?<=\*)|(?=[*!$@]*[a-z]))")
 _MASKED_WORD = re.compile(
     r"(?<![\w*])[a-z]+(?:[*!$@]+[a-z]+)+(?![\w*])|(?<![\w*])[a-z]+(?:[*!$@]+[a-z]+)*\*+(?![\w*])"
 )

@@ -157,17 +157,17 @@ def test_hash_layout() -> None:
 
 def test_masked_swear_words_are_read_as_the_word() -> None:
     got = fx.normalize_many(
-        ["f**king idiots", "b!tch please", "que p*to asco", "ok*", "x*y*z", "Hola! Que tal"]
+        ["f**king idiots", "sh!!t", "que p*to asco", "ok*", "x*y*z", "Hola!! Que tal"]
     )
     # Each mark stands for one letter (runs are two at most after normalization, so a run
     # may stand for a few); a mask that fits no listed word is left alone.
     assert got == [
         "fucking idiots",
-        "bitch please",
+        "shit",
         "que puto asco",
         "ok*",
         "x*y*z",
-        "hola! que tal",
+        "hola!! que tal",
     ]
 
 
