@@ -189,7 +189,10 @@ _MASKED_WORD = re.compile(
     r"(?<![\w*])[a-z]+(?:[*!$@]+[a-z]+)+(?![\w*])|(?<![\w*])[a-z]+(?:[*!$@]+[a-z]+)*\*+(?![\w*])"
 )
 _MASK_RUN = re.compile(r"[*!$@]+")
-_MASKABLE = sorted(INSULT | PROFANITY | SLUR, key=lambda w: (len(w), w))
+# The listed words by first letter (a masked word starts with a letter), shortest first.
+_MASKABLE: dict[str, list[str]] = {}
+for _w in sorted(INSULT | PROFANITY | SLUR, key=lambda w: (len(w), w)):
+    _MASKABLE.setdefault(_w[0], []).append(_w)
 _UNMASKED: dict[str, str] = {}
 
 
@@ -205,8 +208,9 @@ def _unmasked(m: re.Match[str]) -> str:
             p + (f"[a-z]{{{n}}}" if n else "") for p, n in zip(pieces, [*runs, 0], strict=True)
         )
         loose = "[a-z]{1,4}".join(pieces)
+        candidates = _MASKABLE.get(word[0], ())
         found = next(
-            (w for pattern in (exact, loose) for w in _MASKABLE if re.fullmatch(pattern, w)),
+            (w for pattern in (exact, loose) for w in candidates if re.fullmatch(pattern, w)),
             word,
         )
         if len(_UNMASKED) < _TOKEN_CACHE_SIZE:
