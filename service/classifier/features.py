@@ -207,12 +207,9 @@ def _unmasked(m: re.Match[str]) -> str:
         exact = "".join(
             p + (f"[a-z]{{{n}}}" if n else "") for p, n in zip(pieces, [*runs, 0], strict=True)
         )
-        loose = "[a-z]{1,4}".join(pieces)
+        patterns = (re.compile(exact), re.compile("[a-z]{1,4}".join(pieces)))
         candidates = _MASKABLE.get(word[0], ())
-        found = next(
-            (w for pattern in (exact, loose) for w in candidates if re.fullmatch(pattern, w)),
-            word,
-        )
+        found = next((w for p in patterns for w in candidates if p.fullmatch(w)), word)
         if len(_UNMASKED) < _TOKEN_CACHE_SIZE:
             _UNMASKED[word] = found
     return found

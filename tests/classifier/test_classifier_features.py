@@ -142,7 +142,7 @@ def test_phrases_of_intimidation_count_as_one_shared_phrase() -> None:
 def test_hash_layout() -> None:
     texts = fx.normalize_many(TEXTS)
     hashed = fx.hash_texts(texts, fx.shape_tokens(TEXTS))
-    # Character and word n-grams, then the word classes' part ("idiot", "fuck").
+    # Character and word n-grams, then the word classes' part ("idiot", "asshole").
     assert len(hashed.parts) == len(fx.CHAR_NGRAMS) + len(fx.WORD_NGRAMS) + 1
     for docs, buckets in hashed.parts:
         assert docs.dtype == buckets.dtype == np.int64
