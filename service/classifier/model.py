@@ -231,9 +231,13 @@ class Classifier:
             return [self._explain(s) for s in samples]
         # Plain floats once for the whole batch: per-row numpy conversions cost more than
         # the scoring itself at tens of thousands of comments a second.
-        rows = self.predict_proba(samples).tolist()
-        n = len(LABELS)
-        return [Scores(r[0], r[1], kinds=dict(zip(KINDS, r[n:], strict=True))) for r in rows]
+        # Columns, not rows: a list per row would be one more object per comment for the
+        # garbage collector to walk.
+        spam, abuse, *kinds = self.predict_proba(samples).T.tolist()
+        return [
+            Scores(s, a, kinds=dict(zip(KINDS, k, strict=True)))
+            for s, a, *k in zip(spam, abuse, *kinds, strict=True)
+        ]
 
     def _explain(self, sample: Sample, top: int = 6) -> Scores:
         """Scores plus the words that moved each logit most (calibrated logit units).
