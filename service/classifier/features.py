@@ -25,7 +25,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -67,7 +67,9 @@ _CORPUS_ARTIFACTS = (
 _CONTROL = re.compile(
     "[\x01-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\ud800-\udfff]"
 )
-_TLDS = "com|net|org|info|biz|ru|cn|io|ly|co|me|tk|xyz|top|us|uk|de|es|mx|ar|gl|be|to"
+_TLDS = (
+    "com|net|org|info|biz|ru|cn|io|ly|co|me|tk|xyz|top|us|uk|de|es|mx|ar|gl|be|to|gov|edu|eu|cl|pe"
+)
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s\x00]+"
     # Bounded: a label of at most 63 characters (as in DNS), at most 10 labels. Unbounded,
@@ -567,9 +569,57 @@ def _markup_tokens(text: str, tokens: list[str], *, may_hide_links: bool) -> Non
         tokens.append(_HIDDEN_LINK)
     if links:
         tokens.append(_LINK_TOKENS[min(len(links), 3)])
-    for domain in sorted({_registered_domain(h) for h in links})[:5]:
+    domains = {_registered_domain(h) for h in links}
+    for domain in sorted(d for d in domains if not _is_placeholder(d))[:5]:
         tokens.append("link:domain:" + domain)
         tokens.append("link:tld:" + domain.rsplit(".", 1)[-1][:12])
+    if any(_is_public_reference(h) for h in links):
+        tokens.append(_REFERENCE_LINK)
+
+
+# Placeholder names ("example.com" and the other RFC 2606 names, "example.es"...): no real
+# comment links there, so a domain token for them would learn only which corpus rows were
+# written with them (the seed's invented spam sites are "shop.example.com"). They still
+# count as links.
+_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+
+
+def _is_placeholder(domain: str) -> bool:
+    first, _, tld = domain.partition(".")
+    return first == "example" or tld.rsplit(".", 1)[-1] in _RESERVED_TLDS or not tld
+
+
+# Links to public institutions and reference works: what readers cite, and what a spammer
+# has no reason to link. One token for all of them, so that what the model learns from the
+# few it saw ("census.gov", "es.wikipedia.org") carries to the many it did not
+# ("aemet.gob.es"-style ministries of any country). Suffixes, not a list of sites: a
+# government or university domain is public by how it is registered, not by our say.
+_REFERENCE_LINK = "link:public-reference"
+_PUBLIC_SUFFIXES = frozenset({"gov", "gob", "gouv", "govt", "gv", "edu", "ac", "mil", "int"})
+_REFERENCE_SITES = frozenset(
+    {
+        "wikipedia.org",
+        "wikimedia.org",
+        "wikisource.org",
+        "wiktionary.org",
+        "archive.org",
+        "doi.org",
+        "arxiv.org",
+        "europa.eu",
+        "un.org",
+    }
+)
+
+
+def _is_public_reference(host: str) -> bool:
+    """A host under a public-institution label (`.gov`, `.gob.es`, `.ac.uk`, `.edu.ar`...)
+    or on one of the reference works above."""
+    labels = host.split(".")
+    if len(labels) < 2:
+        return False
+    if labels[-1] in _PUBLIC_SUFFIXES or (len(labels[-1]) == 2 and labels[-2] in _PUBLIC_SUFFIXES):
+        return True
+    return ".".join(labels[-2:]) in _REFERENCE_SITES
 
 
 def _shape_template(kind: int) -> tuple[str, ...]:
@@ -606,6 +656,7 @@ TOKEN_NAMES = {
     "shape:hidden-link": "(link written to get past filters)",
     "link:domain:": "(link to {})",
     "link:tld:": "(link ending .{})",
+    "link:public-reference": "(link to a public institution or reference work)",
     "meta:url-tld:": "(website ending .{})",
     "meta:url-domain:": "(website {})",
     "meta:url": "(gave a website)",

@@ -68,7 +68,7 @@ def test_shape_tokens() -> None:
     # Only what stands out gets a token: nothing for an ordinary or empty text.
     assert tokens[0] == [] and fx.shape_tokens(["I disagree with this policy."]) == [[]]
     assert tokens[13] == ["shape:length:xl"]
-    assert "shape:links:3+" in tokens[2] and "link:domain:example.com" in tokens[2]
+    assert "shape:links:3+" in tokens[2] and "link:domain:bit.ly" in tokens[2]
     assert "shape:repeated-characters" in tokens[5] and "shape:repeated-punctuation" in tokens[5]
     assert "shape:capitals:most" in tokens[14]
 
@@ -78,15 +78,44 @@ def test_links_written_to_get_past_filters_count_as_links() -> None:
     assert fx.normalize(text) == "more at xurl or xurl , xurl xurl or xurl"
     (tokens,) = fx.shape_tokens([text])
     assert "shape:hidden-link" in tokens and "shape:links:3+" in tokens
-    assert {"link:domain:bit.ly", "link:domain:example.com", "link:domain:t.me"} <= set(tokens)
+    assert {"link:domain:bit.ly", "link:domain:t.me"} <= set(tokens)
     # A plain link is a link, not a hidden one; brackets and words that hide no link stay.
-    assert fx.shape_tokens(["see https://example.com"]) == [
-        ["shape:links:1", "link:domain:example.com", "link:tld:com"]
+    assert fx.shape_tokens(["see https://cheap-pills.net"]) == [
+        ["shape:links:1", "link:domain:cheap-pills.net", "link:tld:net"]
     ]
     assert fx.normalize("The dot is [sic] (here). Dot com bubble") == (
         "the dot is [sic] (here). dot com bubble"
     )
     assert fx.shape_tokens(["The dot is [sic] (here). Dot com bubble"]) == [[]]
+
+
+def test_placeholder_domains_count_as_links_without_a_domain() -> None:
+    # "example.com" and its kin are what corpora are written with; no real comment links
+    # there, so a weight for them would learn only who wrote which rows.
+    for text in ("see https://shop.example.com/x", "see www.example.es", "https://a.example/x"):
+        assert fx.shape_tokens([text]) == [["shape:links:1"]]
+    (tokens,) = fx.shape_tokens(["https://shop.example.com and https://deals.example.net/b"])
+    assert tokens == ["shape:links:2"]
+
+
+def test_links_to_public_institutions_and_reference_works_share_a_token() -> None:
+    public = (
+        "Source: https://www.census.gov/data",
+        "los datos en bcra.gob.ar/estadisticas",
+        "see www.ox.ac.uk/admissions",
+        "https://es.wikipedia.org/wiki/Corralito",
+        "https://doi.org/10.1000/182",
+    )
+    for text in public:
+        assert "link:public-reference" in fx.shape_tokens([text])[0], text
+    # Bare .gov and .edu addresses are links too.
+    assert fx.normalize("the table at census.gov/x") == "the table at xurl"
+    for text in ("https://bit.ly/x", "cheap-gov-loans.com", "https://govdeals.net", "aemet.es"):
+        assert "link:public-reference" not in fx.shape_tokens([text])[0], text
+    # One token, however many such links.
+    (tokens,) = fx.shape_tokens(["https://census.gov and https://bls.gov"])
+    assert tokens.count("link:public-reference") == 1
+    assert fx.token_name("link:public-reference").startswith("(link to a public")
 
 
 def test_link_and_email_patterns_are_bounded_like_dns() -> None:
