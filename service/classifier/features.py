@@ -154,16 +154,21 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
         for i in obfuscated:
             parts[i] = _deobfuscate_links(parts[i])
         joined = _SEP.join(parts)
-    picked = set(_texts_matching(joined, parts, _LINK_HINTS))
-    picked.update(i for i, t in enumerate(parts) if "@" in t)
-    if picked:
-        idx = sorted(picked)
-        sub = _SEP.join([parts[i] for i in idx])
-        sub = _EMAIL.sub(" xemail ", sub)
-        sub = _URL.sub(" xurl ", sub)
-        sub = _HANDLE.sub(" ", sub)
-        for i, t in zip(idx, sub.split(_SEP), strict=True):
-            parts[i] = t
+    # Each regex sees only the texts it can match: e-mails and handles need an "@", links a
+    # link hint. The order per text stays e-mails, links, handles (an address's domain is not
+    # a link; a link's "@" is not a handle).
+    linked = _texts_matching(joined, parts, _LINK_HINTS)
+    at = [i for i, t in enumerate(parts) if "@" in t]
+    for idx, pattern, placeholder in (
+        (at, _EMAIL, " xemail "),
+        (linked, _URL, " xurl "),
+        (at, _HANDLE, " "),
+    ):
+        if idx:
+            sub = pattern.sub(placeholder, _SEP.join([parts[i] for i in idx]))
+            for i, t in zip(idx, sub.split(_SEP), strict=True):
+                parts[i] = t
+    if linked or at:
         joined = _SEP.join(parts)
     joined = joined.casefold()
     if not joined.isascii():
