@@ -85,9 +85,10 @@ class Thresholds:
     # Blocking is for near-certain cases only: a blocked comment waits in no queue, so a
     # false block silences a reader; what does not block is held for a person instead.
     # Holding for abuse starts at 0.65, not 0.5: on a heated blog a civil comment held is a
-    # reader told to wait for having an opinion. In the seed corpus's cross-validation (1,802
-    # comments; models/MODEL_CARD.md), hold 0.5 kept 8.1 % of the 1,038 legitimate comments
-    # from publication and caught 72 % of the abuse; 0.65 kept 4.7 % and caught 60 %.
+    # reader told to wait for having an opinion. In the seed corpus's cross-validation (the
+    # 1,802 comments of -11's folds; models/MODEL_CARD.md), hold 0.5 kept 7.8 % of the 1,038
+    # legitimate comments from publication and caught 72 % of the abuse; 0.65 kept 4.3 % and
+    # caught 61 %.
     # A site that prefers to review more lowers MODERATO_ABUSE_HOLD.
     spam_hold: float = 0.5
     spam_block: float = 0.98

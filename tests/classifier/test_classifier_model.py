@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.classifier import Classifier, Sample, Scores, default_models_dir
+from service.classifier import features as fx
 from service.moderation import Status, Thresholds, decide
 
 REPO = Path(__file__).resolve().parents[2]
@@ -144,13 +145,18 @@ def test_explanation_names_the_words_that_weighed(shipped: Classifier) -> None:
 
 
 def test_commenter_details_do_not_move_the_base_model(shipped: Classifier) -> None:
-    # Only a site layer learns from websites and e-mails; the text alone decides here.
+    # Only a site layer learns from websites and e-mails: no training comment of the base
+    # model has them, so their tokens get no weight of their own.
+    for token in ("meta:url", "meta:email", "meta:author-link", "meta:url-tld:ru"):
+        bucket = fx._hash_token(token) - fx.N_TEXT_FEATURES
+        assert not shipped._token_coef[bucket].any(), token
+    # A domain's token can share a hashed bucket with a trained one ("example.ru" shares
+    # one with a link domain of the seed), so the text decides, up to a trace.
     texts = ["Thanks for the great article!", "ok", INSULTS[0]]
     plain = shipped.score([Sample(t) for t in texts])
     detailed = shipped.score(
         [Sample(t, "Bob", "bob@example.com", "http://x.example.ru") for t in texts]
     )
     for a, b in zip(plain, detailed, strict=True):
-        assert a.spam == pytest.approx(b.spam, abs=1e-9) and a.abuse == pytest.approx(
-            b.abuse, abs=1e-9
-        )
+        assert a.spam == pytest.approx(b.spam, abs=0.005)
+        assert a.abuse == pytest.approx(b.abuse, abs=0.005)
