@@ -597,7 +597,7 @@ def _is_placeholder(domain: str) -> bool:
 # Links to public institutions and reference works: what readers cite, and what a spammer
 # has no reason to link. One token for all of them, so that what the model learns from the
 # few it saw ("census.gov", "es.wikipedia.org") carries to the many it did not
-# ("aemet.gob.es"-style ministries of any country). Suffixes, not a list of sites: a
+# ("sanidad.gob.es", any country's ministries). Suffixes, not a list of sites: a
 # government or university domain is public by how it is registered, not by our say.
 _REFERENCE_LINK = "link:public-reference"
 _PUBLIC_SUFFIXES = frozenset({"gov", "gob", "gouv", "govt", "gv", "edu", "ac", "mil", "int"})
