@@ -136,23 +136,81 @@ def _public(data: Path) -> list[Dataset]:
     return out
 
 
-def bench_seed(data: Path, seed_path: Path) -> dict:
-    """5-fold CV on the seed corpus, each fold trained with all public sets plus the rest."""
+def bench_seed(data: Path, seed_path: Path, earlier: Path | None = None) -> dict:
+    """5-fold CV on the seed corpus, each fold trained with all public sets plus the rest.
+
+    With `earlier` (an earlier version of the seed file), its rows keep the folds they had
+    when that file was measured alone, and the rows added since get five folds of their
+    own, one joined to each: the earlier rows' figures then compare directly with the
+    earlier model's. The report gains `earlier` (those rows only) and `added` (the rest).
+    """
     seed = load_file(seed_path)
     public = _public(data)
-    strata = np.array(
+    strata = _strata(seed)
+    fold = np.zeros(len(seed), dtype=np.int64)
+    if earlier is None:
+        fold[:] = _folds(strata)
+        added = np.zeros(len(seed), dtype=bool)
+    else:
+        before = load_file(earlier)
+        at = {text: i for i, text in enumerate(seed.texts)}
+        missing = [t for t in before.texts if t not in at]
+        if missing:
+            raise SystemExit(f"{len(missing)} rows of {earlier} are not in {seed_path}")
+        rows = np.array([at[t] for t in before.texts])
+        fold[rows] = _folds(_strata(before))
+        added = np.ones(len(seed), dtype=bool)
+        added[rows] = False
+        if added.any():
+            fold[added] = _folds(strata[added])
+    probs = np.zeros((len(seed), len(HEADS)))
+    for k in range(5):
+        print(f"  seed fold {k + 1}/5", file=sys.stderr, flush=True)
+        tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+        clf = _train([*public, _subset(seed, tr)])
+        probs[te] = _probs(clf, _subset(seed, te))
+    report = _seed_report(seed, probs)
+    if earlier is not None:
+        kept = np.flatnonzero(~added)
+        report["earlier"] = _seed_report(_subset(seed, kept), probs[kept])["all"]
+        report["added"] = _added_report(_subset(seed, np.flatnonzero(added)), probs[added])
+    return report
+
+
+def _strata(seed: Dataset) -> np.ndarray:
+    return np.array(
         [
             f"{a}/{b}/{c}"
             for a, b, c in zip(seed.raw["lang"], seed.raw["label"], seed.raw["kind"], strict=True)
         ]
     )
-    probs = np.zeros((len(seed), len(HEADS)))
-    folds = StratifiedKFold(5, shuffle=True, random_state=RANDOM_STATE)
-    for k, (tr, te) in enumerate(folds.split(strata, strata), 1):
-        print(f"  seed fold {k}/5", file=sys.stderr, flush=True)
-        clf = _train([*public, _subset(seed, tr)])
-        probs[te] = _probs(clf, _subset(seed, te))
-    return _seed_report(seed, probs)
+
+
+def _folds(strata: np.ndarray) -> np.ndarray:
+    """Each row's fold (0-4), stratified; a stratum too small for five folds is merged into
+    its label and language."""
+    counts = dict(zip(*np.unique(strata, return_counts=True), strict=True))
+    strata = np.array([s if counts[s] >= 5 else s.rsplit("/", 1)[0] for s in strata])
+    fold = np.zeros(len(strata), dtype=np.int64)
+    splits = StratifiedKFold(5, shuffle=True, random_state=RANDOM_STATE).split(strata, strata)
+    for k, (_, te) in enumerate(splits):
+        fold[te] = k
+    return fold
+
+
+def _added_report(rows: Dataset, probs: np.ndarray) -> dict:
+    """How the default thresholds treat rows added since an earlier seed, by label."""
+    thresholds = Thresholds()
+    status = [str(decide(s, a, thresholds).status) for s, a in probs[:, :2]]
+    out: dict = {}
+    for label in sorted(set(rows.raw["label"])):
+        mine = [st for st, lab in zip(status, rows.raw["label"], strict=True) if lab == label]
+        out[label] = {
+            "n": len(mine),
+            "held_or_blocked": sum(st != str(Status.PUBLISHED) for st in mine),
+            "blocked": sum(st == str(Status.BLOCKED) for st in mine),
+        }
+    return out
 
 
 def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
@@ -487,6 +545,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--seed", type=Path, default=REPO / "data" / "seed.csv")
     parser.add_argument("--models-dir", type=Path, default=REPO / "models")
+    parser.add_argument(
+        "--seed-folds-from",
+        type=Path,
+        default=None,
+        help="seed: an earlier seed file whose rows keep their folds (compare with its model)",
+    )
     parser.add_argument("--only", default=",".join(BENCHMARKS))
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--C", type=float, default=None, help="experiment: regularization")
@@ -512,7 +576,7 @@ def main() -> None:
         "youtube": lambda: bench_youtube(args.data),
         "sms": lambda: bench_sms(args.data),
         "olid": lambda: bench_olid(args.data),
-        "seed": lambda: bench_seed(args.data, args.seed),
+        "seed": lambda: bench_seed(args.data, args.seed, args.seed_folds_from),
         "kinds": lambda: bench_kinds_design(args.seed),
         "cross": lambda: bench_cross_source(args.data, args.seed),
         "speed": lambda: bench_speed(args.models_dir, args.seed),
