@@ -147,20 +147,17 @@ def bench_seed(data: Path, seed_path: Path, earlier: Path | None = None) -> dict
     seed = load_file(seed_path)
     public = _public(data)
     strata = _strata(seed)
-    fold = np.zeros(len(seed), dtype=np.int64)
-    if earlier is None:
-        fold[:] = _folds(strata)
-        added = np.zeros(len(seed), dtype=bool)
-    else:
+    fold = _folds(strata)
+    if earlier is not None:
         before = load_file(earlier)
         at = {text: i for i, text in enumerate(seed.texts)}
         missing = [t for t in before.texts if t not in at]
         if missing:
             raise SystemExit(f"{len(missing)} rows of {earlier} are not in {seed_path}")
         rows = np.array([at[t] for t in before.texts])
-        fold[rows] = _folds(_strata(before))
         added = np.ones(len(seed), dtype=bool)
         added[rows] = False
+        fold[rows] = _folds(_strata(before))
         if added.any():
             fold[added] = _folds(strata[added])
     probs = np.zeros((len(seed), len(HEADS)))
