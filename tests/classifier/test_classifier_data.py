@@ -122,6 +122,7 @@ def test_hashing_is_independent_of_the_batch() -> None:
         ("heldout-address.csv", {"ham", "abuse"}, 100),
         ("heldout-profanity.csv", {"ham", "abuse"}, 100),
         ("heldout-links.csv", {"ham", "spam"}, 73),
+        ("heldout-praise.csv", {"ham", "spam"}, 100),
         ("group-probe.csv", {"ham", "abuse"}, 342),
     ],
 )
