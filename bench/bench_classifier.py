@@ -136,13 +136,18 @@ def _public(data: Path) -> list[Dataset]:
     return out
 
 
-def bench_seed(data: Path, seed_path: Path, earlier: Path | None = None) -> dict:
+def bench_seed(
+    data: Path, seed_path: Path, earlier: Path | None = None, scores_out: Path | None = None
+) -> dict:
     """5-fold CV on the seed corpus, each fold trained with all public sets plus the rest.
 
     With `earlier` (an earlier version of the seed file), its rows keep the folds they had
     when that file was measured alone, and the rows added since get five folds of their
     own, one joined to each: the earlier rows' figures then compare directly with the
     earlier model's. The report gains `earlier` (those rows only) and `added` (the rest).
+
+    With `scores_out`, every row's out-of-fold scores go to that CSV (text, lang, label,
+    kind, fold, then one column per head), for threshold studies without a new run.
     """
     seed = load_file(seed_path)
     public = _public(data)
@@ -166,12 +171,23 @@ def bench_seed(data: Path, seed_path: Path, earlier: Path | None = None) -> dict
         tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         clf = _train([*public, _subset(seed, tr)])
         probs[te] = _probs(clf, _subset(seed, te))
+    if scores_out is not None:
+        _write_scores(scores_out, seed, fold, probs)
     report = _seed_report(seed, probs)
     if earlier is not None:
         kept = np.flatnonzero(~added)
         report["earlier"] = _seed_report(_subset(seed, kept), probs[kept])["all"]
         report["added"] = _added_report(_subset(seed, np.flatnonzero(added)), probs[added])
     return report
+
+
+def _write_scores(path: Path, seed: Dataset, fold: np.ndarray, probs: np.ndarray) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["text", "lang", "label", "kind", "fold", *HEADS])
+        for i, text in enumerate(seed.texts):
+            raw = [seed.raw[c][i] for c in ("lang", "label", "kind")]
+            out.writerow([text, *raw, int(fold[i]), *(f"{p:.6f}" for p in probs[i])])
 
 
 def _strata(seed: Dataset) -> np.ndarray:
@@ -548,6 +564,12 @@ def main() -> None:
         default=None,
         help="seed: an earlier seed file whose rows keep their folds (compare with its model)",
     )
+    parser.add_argument(
+        "--seed-scores",
+        type=Path,
+        default=None,
+        help="seed: write each row's out-of-fold scores to this CSV",
+    )
     parser.add_argument("--only", default=",".join(BENCHMARKS))
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--C", type=float, default=None, help="experiment: regularization")
@@ -573,7 +595,7 @@ def main() -> None:
         "youtube": lambda: bench_youtube(args.data),
         "sms": lambda: bench_sms(args.data),
         "olid": lambda: bench_olid(args.data),
-        "seed": lambda: bench_seed(args.data, args.seed, args.seed_folds_from),
+        "seed": lambda: bench_seed(args.data, args.seed, args.seed_folds_from, args.seed_scores),
         "kinds": lambda: bench_kinds_design(args.seed),
         "cross": lambda: bench_cross_source(args.data, args.seed),
         "speed": lambda: bench_speed(args.models_dir, args.seed),
