@@ -211,24 +211,28 @@ def _folds(strata: np.ndarray) -> np.ndarray:
     return fold
 
 
+def _statuses(probs: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    """Each row's first state (as a string) from its spam and abuse columns."""
+    return np.array([str(decide(s, a, thresholds).status) for s, a in probs[:, :2]])
+
+
 def _added_report(rows: Dataset, probs: np.ndarray) -> dict:
     """How the default thresholds treat rows added since an earlier seed, by label."""
-    thresholds = Thresholds()
-    status = [str(decide(s, a, thresholds).status) for s, a in probs[:, :2]]
-    out: dict = {}
-    for label in sorted(set(rows.raw["label"])):
-        mine = [st for st, lab in zip(status, rows.raw["label"], strict=True) if lab == label]
-        out[label] = {
-            "n": len(mine),
-            "held_or_blocked": sum(st != str(Status.PUBLISHED) for st in mine),
-            "blocked": sum(st == str(Status.BLOCKED) for st in mine),
+    status = _statuses(probs, Thresholds())
+    labels = np.array(rows.raw["label"])
+    return {
+        label: {
+            "n": int(np.sum(labels == label)),
+            "held_or_blocked": int(np.sum(status[labels == label] != Status.PUBLISHED)),
+            "blocked": int(np.sum(status[labels == label] == Status.BLOCKED)),
         }
-    return out
+        for label in sorted(set(labels.tolist()))
+    }
 
 
 def _seed_report(seed: Dataset, probs: np.ndarray) -> dict:
     thresholds = Thresholds()
-    status = np.array([str(decide(s, a, thresholds).status) for s, a in probs[:, :2]])
+    status = _statuses(probs, thresholds)
     labels = np.array(seed.raw["label"])
     kinds = np.array(seed.raw["kind"])
     langs = np.array(seed.raw["lang"])
@@ -329,7 +333,7 @@ def _hold_tradeoff(probs: np.ndarray, labels: np.ndarray, defaults: Thresholds) 
     out = []
     for hold in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):
         t = dataclasses.replace(defaults, abuse_hold=hold)
-        kept = np.array([decide(s, a, t).status != Status.PUBLISHED for s, a in probs[:, :2]])
+        kept = _statuses(probs, t) != Status.PUBLISHED
         out.append(
             {
                 "abuse_hold": hold,
@@ -424,8 +428,7 @@ def bench_groups(models_dir: Path, probe_path: Path) -> dict:
     with open(probe_path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     probs = clf.predict_proba([Sample(r["text"]) for r in rows])
-    thresholds = Thresholds()
-    kept = np.array([decide(s, a, thresholds).status != Status.PUBLISHED for s, a in probs[:, :2]])
+    kept = _statuses(probs, Thresholds()) != Status.PUBLISHED
     langs, groups, labels = (np.array([r[c] for r in rows]) for c in ("lang", "group", "label"))
     out: dict = {}
     for lang in sorted(set(langs.tolist())):
