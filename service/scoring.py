@@ -43,7 +43,7 @@ class Scorer:
         except Exception:  # a scoring bug must not lose the comment: hold it for a person
             log.exception("scoring failed; holding the comment for a moderator")
             return Verdict(None, None, self.version, Decision(Status.PENDING, MODEL_UNAVAILABLE))
-        decision = decide(scores.spam, scores.abuse, thresholds)
+        decision = decide(scores.spam, scores.abuse, thresholds, text=sample.text)
         return Verdict(scores.spam, scores.abuse, self.version, decision)
 
 

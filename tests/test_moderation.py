@@ -10,6 +10,7 @@ from service.moderation import (
     Thresholds,
     TransitionError,
     decide,
+    is_bare,
     target_status,
 )
 
@@ -31,6 +32,31 @@ def test_decide_maps_scores_to_states_with_a_reason(spam, abuse, status, words):
     decision = decide(spam, abuse, T)
     assert decision.status is status
     assert words in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Subscribed!", Status.PENDING),  # nothing to sell: held for a person, not blocked
+        ("¡Suscrita, gracias!", Status.PENDING),
+        ("sub4sub anyone??", Status.PENDING),
+        ("Cheap pills: pills.example.com", Status.BLOCKED),  # a link is something to sell
+        ("Visit www.example.com", Status.BLOCKED),
+        ("WhatsApp +34 600 000 000", Status.BLOCKED),
+        ("follow @spam_acct", Status.BLOCKED),
+        ("rx-shop[.]example", Status.BLOCKED),
+        ("Subscribe to my channel please", Status.BLOCKED),  # four words is enough to block
+    ],
+)
+def test_a_bare_comment_is_held_not_blocked_as_spam(text, status):
+    decision = decide(0.99, 0.0, T, text=text)
+    assert decision.status is status
+    assert is_bare(text) is (status is Status.PENDING)
+    if status is Status.PENDING:
+        assert "possible spam" in decision.reason and "too short" in decision.reason
+    # Without the text, or as abuse, the scores alone decide.
+    assert decide(0.99, 0.0, T).status is Status.BLOCKED
+    assert decide(0.99, 0.85, T, text=text).status is Status.BLOCKED
 
 
 def test_thresholds_refuse_hold_above_block():

@@ -53,3 +53,18 @@ def test_shipped_model_scores_and_health_names_it(client):
     body = client.get("/healthz").get_json()
     assert body == {"status": "ok", "database": True, "model": body["model"], "detail": None}
     assert body["model"]
+
+
+def test_a_bare_comment_the_model_calls_spam_is_held_with_the_reason(client, app):
+    # The shipped model reads the YouTube set's "subscribe to my channel" into every form of
+    # the word; a reader's one-word comment must still reach a person, not be blocked.
+    response = client.post(
+        "/api/v1/comments", json={"post": POST, "author": "Ana", "body": "Subscribed!"}
+    )
+    assert response.status_code == 202
+    with app.app_context():
+        c = db.session.execute(select(Comment)).scalar_one()
+        assert c.status is not Status.BLOCKED
+        assert c.spam_score is not None and c.model_version
+        if c.spam_score >= 0.98:  # what the shipped model says today (1.00)
+            assert c.status is Status.PENDING and "too short to block" in c.reason

@@ -247,8 +247,8 @@ def score_command(file: Path, models_dir: Path, explain: bool) -> None:
     out = sys.stdout
     for start in range(0, len(samples), 4096):
         batch = samples[start : start + 4096]
-        for scores in clf.score(batch, explain=explain):
-            decision = decide(scores.spam, scores.abuse, thresholds)
+        for sample, scores in zip(batch, clf.score(batch, explain=explain), strict=True):
+            decision = decide(scores.spam, scores.abuse, thresholds, text=sample.text)
             record: dict = {
                 "spam": round(scores.spam, 4),
                 "abuse": round(scores.abuse, 4),
