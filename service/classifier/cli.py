@@ -149,6 +149,8 @@ def _thresholds_dict() -> dict[str, float]:
 @models_dir_option
 def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
     """Print precision, recall, F1, ROC/PR AUC, ECE and confusion per label and abuse kind."""
+    from service.moderation import is_bare
+
     datasets = _load_data(files)
     clf = _load_model(models_dir)
     thresholds = _thresholds()
@@ -167,14 +169,18 @@ def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
         block = getattr(thresholds, f"{label}_block")
         _echo_metrics(label, y, probs[:, j], m, langs, hold)
         yy, pp = y[m].astype(int), probs[m, j]
+        blocks = pp >= block
+        if label == "spam":  # as the service decides: a bare comment is held, not blocked
+            bare = np.array([is_bare(t) for t in np.asarray(data.texts, dtype=object)[m]], bool)
+            blocks &= ~(bare & (probs[m, 1] < thresholds.abuse_block))
         click.echo(
             f"  confusion at hold {hold} / block {block} (rows: truth, columns: publish/hold/block)"
         )
         for truth, name in ((0, "negative"), (1, "positive")):
             t = yy == truth
             publish = int(np.sum(t & (pp < hold)))
-            held = int(np.sum(t & (pp >= hold) & (pp < block)))
-            blocked = int(np.sum(t & (pp >= block)))
+            held = int(np.sum(t & (pp >= hold) & ~blocks))
+            blocked = int(np.sum(t & blocks))
             click.echo(f"  {name:>9}: {publish:7d} {held:7d} {blocked:7d}")
     for kind in KINDS:
         y = data.kind(kind)

@@ -122,6 +122,26 @@ def test_evaluate_prints_metrics_per_label(
         assert word in result.output
 
 
+def test_evaluate_and_score_hold_a_bare_comment_as_the_service_does(
+    runner: CliRunner, tmp_path: Path, shipped_dir: Path
+) -> None:
+    # A spam block threshold of 0 blocks every comment as spam, whatever the model says; of a
+    # one-word comment with nothing to follow and a link drop, only the link drop is blocked.
+    env = {"MODERATO_SPAM_HOLD": "0.0", "MODERATO_SPAM_BLOCK": "0.0"}
+    rows = [("Subscribed!", "ham"), (ROWS[2][0], "spam")]
+    path = _write_csv(tmp_path / "labeled.csv", ["text", "label"], rows)
+    args = [str(path), "--models-dir", str(shipped_dir)]
+    scored = runner.invoke(score_command, args, env=env)
+    assert [json.loads(line)["decision"] for line in scored.stdout.splitlines()] == [
+        "hold",
+        "block",
+    ]
+    result = runner.invoke(evaluate_command, args, env=env)
+    spam_part = result.output.split("abuse:")[0]
+    assert "negative:       0       1       0" in spam_part
+    assert "positive:       0       0       1" in spam_part
+
+
 def test_evaluate_prints_metrics_per_language(
     runner: CliRunner, tmp_path: Path, shipped_dir: Path
 ) -> None:

@@ -123,6 +123,7 @@ def test_hashing_is_independent_of_the_batch() -> None:
         ("heldout-profanity.csv", {"ham", "abuse"}, 100),
         ("heldout-links.csv", {"ham", "spam"}, 73),
         ("heldout-praise.csv", {"ham", "spam"}, 100),
+        ("heldout-short.csv", {"ham", "spam", "abuse"}, 117),
         ("group-probe.csv", {"ham", "abuse"}, 342),
     ],
 )
