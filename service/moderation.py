@@ -141,15 +141,22 @@ MODEL_UNAVAILABLE = "held: the classifier is unavailable"
 # set's "subscribe to my channel") and was blocked; on the seed corpus and the held-out files
 # (models/MODEL_CARD.md) this changes no other comment's state.
 BARE_MAX_WORDS = 3
+# Words are counted between spaces; Chinese or Thai runs a whole comment together, so a bare
+# comment is also short in characters.
+BARE_MAX_CHARS = 40
 _PAYLOAD = re.compile(
     r"https?:|www\.|\w\.\w{2,}|@|\d{3}|\[\.\]|\(dot\)|\u3002|\uff0e", re.IGNORECASE
 )
 
 
 def is_bare(text: str) -> bool:
-    """At most BARE_MAX_WORDS words and nothing a reader could follow or call."""
+    """At most BARE_MAX_WORDS words (and BARE_MAX_CHARS characters), and nothing a reader
+    could follow or call."""
     return (
-        isinstance(text, str) and len(text.split()) <= BARE_MAX_WORDS and not _PAYLOAD.search(text)
+        isinstance(text, str)
+        and len(text.strip()) <= BARE_MAX_CHARS
+        and len(text.split()) <= BARE_MAX_WORDS
+        and not _PAYLOAD.search(text)
     )
 
 

@@ -46,6 +46,10 @@ def test_decide_maps_scores_to_states_with_a_reason(spam, abuse, status, words):
         ("follow @spam_acct", Status.BLOCKED),
         ("rx-shop[.]example", Status.BLOCKED),
         ("Subscribe to my channel please", Status.BLOCKED),  # four words is enough to block
+        (
+            "加微信领取免费福利活动火热进行中名额有限先到先得快来参加吧不要错过这次机会哦每天都有新的优惠等着你",
+            Status.BLOCKED,
+        ),
     ],
 )
 def test_a_bare_comment_is_held_not_blocked_as_spam(text, status):
