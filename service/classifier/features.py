@@ -25,7 +25,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -61,7 +61,9 @@ _SEP = "\x00"
 _CORPUS_ARTIFACTS = (
     ("USER", re.compile(r"@USER\b")),
     ("URL", re.compile(r"(?<![\w/])URL\b")),
-    ("RT", re.compile(r"\bRT\b:?(?=\s*@)")),
+    # Starting with the literal lets the scan jump to each "RT" (with \b first it read every
+    # character of every batch that held an "RT" anywhere: most of them).
+    ("RT", re.compile(r"RT(?<=\bRT)\b:?(?=\s*@)")),
     ("&#", re.compile(r"&#[xX]?[0-9a-fA-F]+;")),
 )
 _CONTROL = re.compile(
@@ -182,7 +184,33 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
     if len(out) == len(texts):
         for i in _texts_matching(_SEP.join(out), out, (_MASK_HINT,)):
             out[i] = _MASKED_WORD.sub(_unmasked, out[i])
+        out = _GENERIC.sub(GENERIC_MARK, _SEP.join(out)).split(_SEP)
     return out
+
+
+# Words that only say how many or which ones. The seed's attacks on groups lean on them
+# ("send them all back", "los X son todos..."), so the model gave each one to two logits of
+# abuse, and in a comment of a few words they are most of the text: "Ni unos ni otros, todos
+# prometen lo mismo." scored abuse 0.83, and civil Spanish sentences that only name a group
+# were held for their "los" (8 of the group probe's 114). Each becomes one mark, so the model
+# still sees that such a word stood there, not which one: 0.38 and 2 of 114 with 2026.11.28-14
+# (models/MODEL_CARD.md). A longer list (articles, "que", "de", "y"...) was measured too: it
+# also blocked two short legitimate comments.
+GENERIC_WORDS = ("all", "them", "they", "these", "those", "todos", "todas", "los", "las")
+GENERIC_WORDS += ("unos", "otros")
+GENERIC_MARK = "_"
+
+
+def _whole_words(words: Sequence[str]) -> re.Pattern[str]:
+    """The pattern r"\b(?:word|...)\b", written to start with a character set so that the
+    scan skips ahead to the listed first letters (as written, it cost 1.8 us a comment)."""
+    firsts = "".join(sorted({w[0] for w in words}))
+    rests = {f: "|".join(w[1:] for w in words if w[0] == f) for f in firsts}
+    alternatives = "|".join(f"(?<={f})(?:{rest})" for f, rest in rests.items())
+    return re.compile(f"[{firsts}](?<!\\w[{firsts}])(?:{alternatives})\\b")
+
+
+_GENERIC = _whole_words(GENERIC_WORDS)
 
 
 # Swear words with letters masked ("f*ck", "sh!t", "p*ta", "f**king"), written plainly when

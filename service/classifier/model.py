@@ -272,6 +272,7 @@ class Classifier:
             ids = ids[ids >= 0]
             if ids.size:
                 totals[ids] += contrib[k] / ids.size
+        words = [_GENERIC_NAME if w == fx.GENERIC_MARK else w for w in words]
         names = [*words, *(fx.token_name(t) for t in tokens)]
         result = []
         for j in range(heads):
@@ -290,6 +291,8 @@ def _kinds(p: np.ndarray) -> dict[str, float]:
 
 
 _WORD = re.compile(r"\w+|[^\w\s\x01]+")
+# How an explanation names the mark that stands for any of fx.GENERIC_WORDS.
+_GENERIC_NAME = "(all, them, todos, los...)"
 
 
 def _tokens(samples: Sequence[Sample], raw: Sequence[str]) -> list[list[str]]:

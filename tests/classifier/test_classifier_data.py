@@ -107,6 +107,17 @@ def test_normalization_removes_corpus_artifacts_and_accents() -> None:
     assert normalize_many(["a", "", "b"]) == ["a", "", "b"]
 
 
+def test_words_that_only_say_which_ones_become_one_mark() -> None:
+    # Whole words only: "tall", "ballast", "losing", "anthem" and "todo" keep their letters.
+    assert normalize("Vote them ALL out, all of THESE") == "vote _ _ out, _ of _"
+    assert normalize("Que se vayan todos. Los de siempre, las de siempre") == (
+        "que se vayan _. _ de siempre, _ de siempre"
+    )
+    assert normalize("a tall ballast, losing the anthem, todo") == (
+        "a tall ballast, losing the anthem, todo"
+    )
+
+
 def test_hashing_is_independent_of_the_batch() -> None:
     texts = [normalize(t) for t in ("you fool", "", "una frase en español", "x")]
     together = hash_texts(texts)

@@ -28,6 +28,9 @@ POLITICAL = [
     "Climate policy so far has been a joke; we need a carbon tax now, not more promises.",
     "Este gobierno ha arruinado la economía y espero que pierda las próximas elecciones.",
     "La ley de inmigración es injusta y castiga a familias que llevan años trabajando aquí.",
+    # A short one against all parties: in a few words "todos" and "unos" are most of the
+    # text, and they were read as an attack on a group (abuse 0.83 before fx.GENERIC_WORDS).
+    "Ni unos ni otros, todos prometen lo mismo.",
 ]
 INSULTS = [
     "You are a pathetic idiot and nobody wants to read your garbage, moron.",
@@ -142,6 +145,13 @@ def test_explanation_names_the_words_that_weighed(shipped: Classifier) -> None:
     assert s.abuse_explanation[0][1] != 0.0
     (plain,) = shipped.score([Sample("You are a pathetic idiot")])
     assert plain.abuse == pytest.approx(s.abuse)
+
+
+def test_explanation_names_the_generic_words_mark_readably(shipped: Classifier) -> None:
+    (s,) = shipped.score([Sample("Send them all back where they came from")], explain=True)
+    names = [name for name, _ in s.abuse_explanation + s.spam_explanation]
+    assert "_" not in names
+    assert any(name.startswith("(all, them") for name in names)
 
 
 def test_commenter_details_do_not_move_the_base_model(shipped: Classifier) -> None:
