@@ -195,7 +195,7 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
 # were held for their "los" (8 of the group probe's 114). Each becomes one mark, so the model
 # still sees that such a word stood there, not which one: 0.38 and 2 of 114 with 2026.11.28-14
 # (models/MODEL_CARD.md). A longer list (articles, "que", "de", "y"...) was measured too: it
-# also blocked two short legitimate comments.
+# also blocked a short legitimate comment and held two that swear.
 GENERIC_WORDS = ("all", "them", "they", "these", "those", "todos", "todas", "los", "las")
 GENERIC_WORDS += ("unos", "otros")
 GENERIC_MARK = "_"
