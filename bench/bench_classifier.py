@@ -165,12 +165,7 @@ def bench_seed(
         fold[rows] = _folds(_strata(before))
         if added.any():
             fold[added] = _folds(strata[added])
-    probs = np.zeros((len(seed), len(HEADS)))
-    for k in range(5):
-        print(f"  seed fold {k + 1}/5", file=sys.stderr, flush=True)
-        tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-        clf = _train([*public, _subset(seed, tr)])
-        probs[te] = _probs(clf, _subset(seed, te))
+    probs = _out_of_fold(public, seed, fold, "seed")
     if scores_out is not None:
         _write_scores(scores_out, seed, fold, probs)
     report = _seed_report(seed, probs)
@@ -195,11 +190,7 @@ def bench_seed_repeats(data: Path, seed_path: Path, repeats: int) -> dict:
     runs = []
     for r in range(repeats):
         fold = _folds(strata, RANDOM_STATE + r)
-        probs = np.zeros((len(seed), len(HEADS)))
-        for k in range(5):
-            print(f"  repeat {r + 1}/{repeats}, fold {k + 1}/5", file=sys.stderr, flush=True)
-            tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
-            probs[te] = _probs(_train([*public, _subset(seed, tr)]), _subset(seed, te))
+        probs = _out_of_fold(public, seed, fold, f"repeat {r + 1}/{repeats}, seed")
         status = _statuses(probs, Thresholds(), seed.texts)
         kept = status != Status.PUBLISHED
         runs.append(
@@ -221,6 +212,16 @@ def bench_seed_repeats(data: Path, seed_path: Path, repeats: int) -> dict:
         for key in runs[0]
     }
     return {"n": len(seed), "ham": int(np.sum(labels == "ham")), "runs": runs, "summary": summary}
+
+
+def _out_of_fold(public: list[Dataset], seed: Dataset, fold: np.ndarray, what: str) -> np.ndarray:
+    """Each seed row's scores from a model trained on the public sets and the other folds."""
+    probs = np.zeros((len(seed), len(HEADS)))
+    for k in range(5):
+        print(f"  {what} fold {k + 1}/5", file=sys.stderr, flush=True)
+        tr, te = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+        probs[te] = _probs(_train([*public, _subset(seed, tr)]), _subset(seed, te))
+    return probs
 
 
 def _write_scores(path: Path, seed: Dataset, fold: np.ndarray, probs: np.ndarray) -> None:

@@ -160,6 +160,12 @@ def is_bare(text: str) -> bool:
     )
 
 
+def blocks_as_spam(spam: float, thresholds: Thresholds, text: str | None = None) -> bool:
+    """Whether the spam score blocks the comment: at the block threshold, unless its `text`
+    (where known) is bare."""
+    return spam >= thresholds.spam_block and not (text is not None and is_bare(text))
+
+
 def decide(
     spam: float, abuse: float, thresholds: Thresholds, *, text: str | None = None
 ) -> Decision:
@@ -167,18 +173,18 @@ def decide(
 
     With the comment's `text`, a bare one (`is_bare`) is held rather than blocked as spam.
     """
-    if spam >= thresholds.spam_block:
-        if abuse < thresholds.abuse_block and text is not None and is_bare(text):
-            return Decision(
-                Status.PENDING,
-                f"held: possible spam (score {spam:.2f}); too short to block without a link",
-            )
+    if blocks_as_spam(spam, thresholds, text):
         return Decision(
             Status.BLOCKED, f"blocked as spam (score {spam:.2f} >= {thresholds.spam_block})"
         )
     if abuse >= thresholds.abuse_block:
         return Decision(
             Status.BLOCKED, f"blocked as abuse (score {abuse:.2f} >= {thresholds.abuse_block})"
+        )
+    if spam >= thresholds.spam_block:  # bare: nothing in it to sell
+        return Decision(
+            Status.PENDING,
+            f"held: possible spam (score {spam:.2f}); too short to block without a link",
         )
     if spam >= thresholds.spam_hold:
         return Decision(Status.PENDING, f"held: possible spam (score {spam:.2f})")

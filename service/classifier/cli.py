@@ -149,7 +149,7 @@ def _thresholds_dict() -> dict[str, float]:
 @models_dir_option
 def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
     """Print precision, recall, F1, ROC/PR AUC, ECE and confusion per label and abuse kind."""
-    from service.moderation import is_bare
+    from service.moderation import blocks_as_spam
 
     datasets = _load_data(files)
     clf = _load_model(models_dir)
@@ -171,8 +171,10 @@ def evaluate_command(files: tuple[Path, ...], models_dir: Path) -> None:
         yy, pp = y[m].astype(int), probs[m, j]
         blocks = pp >= block
         if label == "spam":  # as the service decides: a bare comment is held, not blocked
-            bare = np.array([is_bare(t) for t in np.asarray(data.texts, dtype=object)[m]], bool)
-            blocks &= ~(bare & (probs[m, 1] < thresholds.abuse_block))
+            texts = np.asarray(data.texts, dtype=object)[m]
+            blocks = np.array(
+                [blocks_as_spam(p, thresholds, t) for p, t in zip(pp, texts, strict=True)]
+            )
         click.echo(
             f"  confusion at hold {hold} / block {block} (rows: truth, columns: publish/hold/block)"
         )
