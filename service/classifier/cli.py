@@ -305,6 +305,8 @@ def thresholds_command(
     files: tuple[Path, ...], max_ham_blocked: float, max_ham_held: float, models_dir: Path
 ) -> None:
     """Propose hold and block thresholds from labeled files and ham budgets, with the trade-off."""
+    from service.moderation import is_bare
+
     from .thresholds import propose
 
     datasets = _load_data(files)
@@ -317,6 +319,7 @@ def thresholds_command(
             probs,
             max_ham_blocked=max_ham_blocked,
             max_ham_held=max_ham_held,
+            spam_unblockable=np.array([is_bare(t) for t in data.texts], dtype=bool),
         )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None

@@ -4,6 +4,10 @@
 step may catch: `max_ham_blocked` for blocking, `max_ham_held` for everything kept from
 publication (held or blocked). Budgets hold for the two labels together: a ham comment
 blocked as spam and one blocked as abuse both count against the same budget.
+
+Rows the service never blocks as spam (a bare comment, `service.moderation.is_bare`) are
+passed as `spam_unblockable`: for blocking, their spam score counts as zero, so the block
+budget is spent on comments the threshold can really block; they still count for holding.
 """
 
 from __future__ import annotations
@@ -118,16 +122,29 @@ def _joint(ham_probs: np.ndarray, budget: float) -> dict[str, float]:
 
 
 def propose(
-    y: np.ndarray, probs: np.ndarray, *, max_ham_blocked: float, max_ham_held: float
+    y: np.ndarray,
+    probs: np.ndarray,
+    *,
+    max_ham_blocked: float,
+    max_ham_held: float,
+    spam_unblockable: np.ndarray | None = None,
 ) -> Proposal:
     """Thresholds meeting both ham budgets that catch as much spam and abuse as they allow.
 
     `y` and `probs` have shape (n, 2), columns in `LABELS` order; `y` is 1, 0 or NaN.
+    `spam_unblockable` (n booleans) marks rows that a spam score holds but never blocks.
     """
     y = np.asarray(y, dtype=float)
     probs = np.asarray(probs, dtype=float)
     if y.shape != probs.shape or y.ndim != 2 or y.shape[1] != len(LABELS):
         raise ValueError(f"labels and scores must both have shape (n, {len(LABELS)})")
+    # What the block thresholds act on: bare rows cannot be blocked as spam.
+    block_probs = probs.copy()
+    if spam_unblockable is not None:
+        spam_unblockable = np.asarray(spam_unblockable, dtype=bool)
+        if spam_unblockable.shape != (len(y),):
+            raise ValueError(f"spam_unblockable must have shape ({len(y)},)")
+        block_probs[spam_unblockable, LABELS.index("spam")] = 0.0
     if not 0.0 <= max_ham_blocked <= max_ham_held <= 1.0:
         raise ValueError(
             "budgets must satisfy 0 <= max_ham_blocked <= max_ham_held <= 1, "
@@ -137,7 +154,7 @@ def propose(
     if not ham.any():
         raise ValueError("no ham rows (labeled neither spam nor abuse): nothing to budget")
     ham_probs = probs[ham]
-    block = _joint(ham_probs, max_ham_blocked)
+    block = _joint(block_probs[ham], max_ham_blocked)
     hold = _joint(ham_probs, max_ham_held)
     warnings = []
     for label in LABELS:
@@ -147,10 +164,10 @@ def propose(
                 f"{label}: some ham scores 1.0, so even a block threshold of 1.0 blocks ham"
             )
 
-    def caught(t: dict[str, float], rows: np.ndarray) -> np.ndarray:
+    def caught(t: dict[str, float], rows: np.ndarray, scores: np.ndarray = probs) -> np.ndarray:
         out = np.zeros(int(rows.sum()), dtype=bool)
         for j, label in enumerate(LABELS):
-            out |= probs[rows, j] >= t[label]
+            out |= scores[rows, j] >= t[label]
         return out
 
     positives, recall_held, recall_blocked, table = {}, {}, {}, {}
@@ -159,7 +176,9 @@ def propose(
         positives[label] = int(pos.sum())
         # A positive counts as caught by either label: abuse blocked as spam is still blocked.
         recall_held[label] = float(caught(hold, pos).mean()) if pos.any() else float("nan")
-        recall_blocked[label] = float(caught(block, pos).mean()) if pos.any() else float("nan")
+        recall_blocked[label] = (
+            float(caught(block, pos, block_probs).mean()) if pos.any() else float("nan")
+        )
         if not pos.any():
             warnings.append(f"{label}: no positives in the file; recall cannot be measured")
         points = np.unique(np.round([*TABLE_POINTS, hold[label], block[label]], 3))
@@ -178,7 +197,7 @@ def propose(
         ham=int(ham.sum()),
         positives=positives,
         ham_held=ham_held,
-        ham_blocked=float(caught(block, ham).mean()),
+        ham_blocked=float(caught(block, ham, block_probs).mean()),
         recall_held=recall_held,
         recall_blocked=recall_blocked,
         table=table,

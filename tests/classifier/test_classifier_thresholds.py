@@ -82,6 +82,26 @@ def test_recall_and_table_match_the_data() -> None:
     assert row.ham_share == 0.25 and row.recall == 0.5
 
 
+def test_bare_rows_do_not_spend_the_block_budget() -> None:
+    # The ham at 0.9 is a bare comment: the service holds it, so blocking at 0.9 blocks no ham.
+    y = np.array([[0, 0], [0, 0], [0, 0], [1, 0], [1, 0]], dtype=float)
+    probs = np.array([[0.1, 0.1], [0.2, 0.1], [0.9, 0.1], [0.95, 0.1], [0.9, 0.1]])
+    plain = propose(y, probs, max_ham_blocked=0.0, max_ham_held=0.5)
+    assert plain.block["spam"] == pytest.approx(0.901) and plain.recall_blocked["spam"] == 0.5
+    bare = np.array([False, False, True, False, False])
+    p = propose(y, probs, max_ham_blocked=0.0, max_ham_held=0.5, spam_unblockable=bare)
+    assert p.block["spam"] < 0.9 and p.ham_blocked == 0.0
+    assert p.recall_blocked["spam"] == 1.0
+    # Holding still counts the bare ham: it is kept from publication all the same.
+    assert p.ham_held == pytest.approx(1 / 3)
+    # A bare spam is held, never blocked: the proposal does not count it as blocked.
+    spam_bare = np.array([False, False, False, True, False])
+    q = propose(y, probs, max_ham_blocked=0.0, max_ham_held=0.5, spam_unblockable=spam_bare)
+    assert q.recall_blocked["spam"] == 0.0 and q.recall_held["spam"] == 1.0
+    with pytest.raises(ValueError, match="spam_unblockable"):
+        propose(y, probs, max_ham_blocked=0.0, max_ham_held=0.5, spam_unblockable=bare[:2])
+
+
 def test_unlabeled_rows_are_not_ham_and_missing_positives_are_reported() -> None:
     y = np.array([[0, NAN], [NAN, 0], [NAN, NAN], [NAN, 1]], dtype=float)
     assert ham_mask(y).tolist() == [True, True, False, False]
