@@ -610,6 +610,14 @@ def _markup_tokens(text: str, tokens: list[str], *, may_hide_links: bool) -> Non
         tokens.append(_REFERENCE_LINK)
 
 
+def link_hosts(text: str) -> tuple[str, ...]:
+    """The hosts of a text's links (hidden ones included) and e-mail addresses, in order:
+    what normalization folds into `xurl` and `xemail`."""
+    plain = _deobfuscate_links(text) if _has_hint(text, _OBFUSCATION_HINTS) else text
+    hosts = [_host(m.group(0)) for m in _URL.finditer(plain)]
+    return (*hosts, *(m.group(0).rsplit("@", 1)[-1].casefold() for m in _EMAIL.finditer(text)))
+
+
 # Placeholder names ("example.com" and the other RFC 2606 names, "example.es"...): no real
 # comment links there, so a domain token for them would learn only which corpus rows were
 # written with them (the seed's invented spam sites are "shop.example.com"). They still

@@ -242,15 +242,25 @@ class _Labels:
         )
 
 
+def _same_comment_key(sample: Sample, normalized: str) -> tuple:
+    """What makes two labeled comments one: the same normalized text and website, and,
+    when the text has links or addresses, the same targets. Normalization writes every link
+    as `xurl`, but a reader's citation and a spammer's drop in the same words are two."""
+    url = _field(sample, "url")
+    if "xurl" in normalized or "xemail" in normalized:
+        return (normalized, url, fx.link_hosts(_field(sample, "text")))
+    return (normalized, url)
+
+
 def _deduplicate(samples: Sequence[Sample], spam: Sequence[int], abuse: Sequence[int]) -> _Labels:
     # The latest decision about a text wins: moderators change their minds.
-    latest: dict[tuple[str, str], int] = {}
+    latest: dict[tuple, int] = {}
     texts: list[str] = []
     for start in range(0, len(samples), FEATURE_CHUNK):
         chunk = samples[start : start + FEATURE_CHUNK]
         texts.extend(fx.normalize_many([_field(s, "text") for s in chunk]))
     for i, text in enumerate(texts):
-        latest[(text, _field(samples[i], "url"))] = i
+        latest[_same_comment_key(samples[i], text)] = i
     keep = sorted(latest.values())
     del latest
     y = np.array([[int(bool(spam[i])), int(bool(abuse[i]))] for i in keep], dtype=float).reshape(

@@ -72,6 +72,23 @@ def test_duplicates_count_once(models_copy: Path) -> None:
     assert "5 distinct" in result.message
 
 
+def test_the_same_words_with_other_links_are_two_comments() -> None:
+    # Normalization writes both links as one placeholder; the targets keep them apart.
+    cite = Sample("Source for this: https://www.ine.es/prensa/epa.pdf")
+    drop = Sample("Source for this: http://cheap-pills.biz/buy")
+    again = Sample("Source  for this: https://ine.es/otra")
+    samples = [cite, drop, again, Sample("Nice post."), Sample("Nice  post.")]
+    labels = site._deduplicate(samples, [0, 1, 0, 0, 0], [0] * 5)
+    kept = [s.text for s in labels.samples]
+    assert kept == [drop.text, again.text, "Nice  post."]
+    assert labels.y[:, 0].tolist() == [1.0, 0.0, 0.0]
+    assert fx.link_hosts(drop.text) == ("cheap-pills.biz",)
+    assert set(fx.link_hosts("mail me at a.b@Mail.example.org or bit[.]ly/x")) == {
+        "bit.ly",
+        "mail.example.org",
+    }
+
+
 def test_retrain_changes_the_models_mind(models_copy: Path) -> None:
     before = load_current(models_copy)
     (old,) = before.score([Sample(PROBE)])
