@@ -176,12 +176,15 @@ def bench_seed(
     return report
 
 
-def bench_seed_repeats(data: Path, seed_path: Path, repeats: int) -> dict:
+def bench_seed_repeats(
+    data: Path, seed_path: Path, repeats: int, scores_out: Path | None = None
+) -> dict:
     """The seed's 5-fold CV again with other shuffles: how much of a figure is the folds.
 
     The first repeat uses the folds of `--only seed`; each further one reshuffles. With
     -13, moving from -12's folds to its own moved the share of legitimate comments held or
     blocked from 5.7 % to 4.8 %, so one shuffle cannot say whether a goal of 5 % is met.
+    With `scores_out` ("s.csv"), repeat r's scores go to "s-r.csv", as `--only seed` writes.
     """
     seed = load_file(seed_path)
     public = _public(data)
@@ -191,6 +194,8 @@ def bench_seed_repeats(data: Path, seed_path: Path, repeats: int) -> dict:
     for r in range(repeats):
         fold = _folds(strata, RANDOM_STATE + r)
         probs = _out_of_fold(public, seed, fold, f"repeat {r + 1}/{repeats}, seed")
+        if scores_out is not None:
+            _write_scores(scores_out.with_stem(f"{scores_out.stem}-{r + 1}"), seed, fold, probs)
         status = _statuses(probs, Thresholds(), seed.texts)
         kept = status != Status.PUBLISHED
         runs.append(
@@ -625,7 +630,7 @@ def main() -> None:
         "--seed-scores",
         type=Path,
         default=None,
-        help="seed: write each row's out-of-fold scores to this CSV",
+        help="seed: write each row's out-of-fold scores to this CSV (seed-repeats: one per repeat)",
     )
     parser.add_argument(
         "--seed-repeats",
@@ -663,7 +668,9 @@ def main() -> None:
         "sms": lambda: bench_sms(args.data),
         "olid": lambda: bench_olid(args.data),
         "seed": lambda: bench_seed(args.data, args.seed, args.seed_folds_from, args.seed_scores),
-        "seed-repeats": lambda: bench_seed_repeats(args.data, args.seed, args.seed_repeats),
+        "seed-repeats": lambda: bench_seed_repeats(
+            args.data, args.seed, args.seed_repeats, args.seed_scores
+        ),
         "kinds": lambda: bench_kinds_design(args.seed),
         "cross": lambda: bench_cross_source(args.data, args.seed),
         "speed": lambda: bench_speed(args.models_dir, args.seed),
