@@ -513,6 +513,46 @@ def bench_groups(models_dir: Path, probe_path: Path) -> dict:
     return out
 
 
+# Disguises that spam and abuse use to get past word filters, applied to every word (or to
+# the longest) of the held-out comments. Each is in the public sets too ("i n d i r e c t",
+# "q.u.e.e.n", a Greek "ο" in "οh my god"), rarely.
+_CYRILLIC = str.maketrans(
+    "aceopxyisj", "\u0430\u0441\u0435\u043e\u0440\u0445\u0443\u0456\u0455\u0458"
+)
+_BOLD = {**{ord("A") + i: chr(0x1D400 + i) for i in range(26)}}
+_BOLD.update({ord("a") + i: chr(0x1D41A + i) for i in range(26)})
+DISGUISES: dict[str, Callable[[str], str]] = {
+    "zero-width space inside words": lambda t: " ".join(
+        w[: len(w) // 2] + "\u200b" + w[len(w) // 2 :] if len(w) >= 4 else w for w in t.split(" ")
+    ),
+    "Cyrillic look-alike letters": lambda t: t.translate(_CYRILLIC),
+    "longest word spelled out": lambda t: t.replace(w := max(t.split(" "), key=len), " ".join(w)),
+    "mathematical bold letters": lambda t: t.translate(_BOLD),
+}
+
+
+def bench_disguise(models_dir: Path, heldout: Sequence[Path]) -> dict:
+    """The promoted model on the held-out comments as written and disguised: the share of
+    spam and abuse kept back (held or blocked), and of legitimate comments held."""
+    clf = load_current(models_dir)
+    rows = []
+    for path in heldout:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows += list(csv.DictReader(fh))
+    labels = np.array([r["label"] for r in rows])
+    out = {"rows": len(rows), "ham": int(np.sum(labels == "ham"))}
+    for name, disguise in {"as written": lambda t: t, **DISGUISES}.items():
+        texts = [disguise(r["text"]) for r in rows]
+        probs = clf.predict_proba([Sample(t) for t in texts])
+        kept = _statuses(probs, Thresholds(), texts) != Status.PUBLISHED
+        out[name] = {
+            "spam_kept_back": round(float(kept[labels == "spam"].mean()), 3),
+            "abuse_kept_back": round(float(kept[labels == "abuse"].mean()), 3),
+            "ham_held": round(float(kept[labels == "ham"].mean()), 3),
+        }
+    return out
+
+
 def bench_speed(models_dir: Path, seed_path: Path) -> dict:
     """Single-comment latency, batch throughput and memory of the promoted model."""
     tracemalloc.start()
@@ -612,7 +652,7 @@ def _stage_rates(clf: Classifier, batch: list[Sample]) -> dict[str, int]:
     return {name: int(len(batch) / seconds) for name, seconds in totals.items()}
 
 
-BENCHMARKS = ("youtube", "sms", "olid", "seed", "kinds", "cross", "speed", "groups")
+BENCHMARKS = ("youtube", "sms", "olid", "seed", "kinds", "cross", "speed", "groups", "disguise")
 
 
 def main() -> None:
@@ -675,6 +715,9 @@ def main() -> None:
         "cross": lambda: bench_cross_source(args.data, args.seed),
         "speed": lambda: bench_speed(args.models_dir, args.seed),
         "groups": lambda: bench_groups(args.models_dir, args.seed.parent / "group-probe.csv"),
+        "disguise": lambda: bench_disguise(
+            args.models_dir, sorted(args.seed.parent.glob("heldout-*.csv"))
+        ),
     }
     for name in args.only.split(","):
         t0 = time.perf_counter()

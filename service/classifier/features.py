@@ -25,7 +25,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 7
+FEATURE_VERSION = 8
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -66,9 +66,7 @@ _CORPUS_ARTIFACTS = (
     ("RT", re.compile(r"RT(?<=\bRT)\b:?(?=\s*@)")),
     ("&#", re.compile(r"&#[xX]?[0-9a-fA-F]+;")),
 )
-_CONTROL = re.compile(
-    "[\x01-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff\ud800-\udfff]"
-)
+_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202f\ud800-\udfff]")
 _TLDS = (
     "com|net|org|info|biz|ru|cn|io|ly|co|me|tk|xyz|top|us|uk|de|es|mx|ar|gl|be|to|gov|edu|eu|cl|pe"
 )
@@ -149,6 +147,13 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
     parts = joined.split(_SEP)
     if len(parts) != len(texts):
         return parts
+    if not joined.isascii():
+        # Before links are looked for: "𝐡𝐭𝐭𝐩𝐬://" and "pаypal.com" are links too.
+        disguised = _texts_matching(joined, parts, (_DISGUISE_HINT,))
+        for i in disguised:
+            parts[i] = _plain_letters(parts[i])
+        if disguised:
+            joined = _SEP.join(parts)
     # E-mails, links and @mentions: only texts that can hold one meet those regexes, which
     # cost far more per character than the cheap tests that pick the texts.
     obfuscated = _texts_matching(joined, parts, _OBFUSCATION_HINTS)
@@ -184,8 +189,85 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
     if len(out) == len(texts):
         for i in _texts_matching(_SEP.join(out), out, (_MASK_HINT,)):
             out[i] = _MASKED_WORD.sub(_unmasked, out[i])
+        for i in _texts_matching(_SEP.join(out), out, _SPACED_HINTS):
+            out[i] = _SPACED_LETTERS.sub(_unspaced, out[i])
         out = _GENERIC.sub(GENERIC_MARK, _SEP.join(out)).split(_SEP)
     return out
+
+
+# Letters written to slip past word filters, read as the plain letters they show:
+# - invisible characters (zero-width space and joiners, soft hyphen, direction marks, word
+#   joiner, byte-order mark) are deleted, not spaced: "id\u200biot" is "idiot" to a reader;
+# - styled letters and digits (mathematical bold or script "𝐁𝐮𝐲", fullwidth "ｂｕｙ",
+#   circled "ⓑⓤⓨ", superscript "ᴳᵉᵗ"), each through its Unicode compatibility form;
+# - Cyrillic and Greek letters drawn like Latin ones ("сheap" with a Cyrillic "с", "vіagra"
+#   with a Ukrainian "і"). The table is Unicode's confusables (UTS #39) through
+#   `confusable_homoglyphs`, kept to letters whose look-alike is one ASCII letter. A text is
+#   read through it when its Latin letters outnumber its Cyrillic and Greek ones, or when
+#   every Cyrillic or Greek letter in it is a look-alike; a Russian or Greek comment uses
+#   letters that are not ("д", "л", "и", "λ"), and stays as written.
+_STYLED_RANGES = ((0x1D400, 0x1D800), (0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B))
+_STYLED_RANGES += ((0x24B6, 0x24EA), (0x1D2C, 0x1D6B), (0x1D9B, 0x1DC0), (0x2070, 0x20A0))
+_STYLED_RANGES += ((0x02B0, 0x02E5),)
+_STYLED = {
+    c: plain
+    for start, end in _STYLED_RANGES
+    for c in range(start, end)
+    if len(plain := unicodedata.normalize("NFKC", chr(c))) == 1 and plain.isascii()
+}
+_INVISIBLE_RANGES = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_RANGES}]")
+_CYRILLIC_OR_GREEK = re.compile("[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff]")
+# The texts that may hold any of them, found by one scan for ranges (a set of single letters
+# scans twice as slowly).
+_DISGUISE_HINT = re.compile(
+    _CYRILLIC_OR_GREEK.pattern[:-1]
+    + _INVISIBLE_RANGES
+    + "".join(f"{chr(a)}-{chr(b - 1)}" for a, b in _STYLED_RANGES)
+    + "]"
+)
+
+
+def _lookalike_table() -> dict[int, str]:
+    from confusable_homoglyphs import categories, confusables
+
+    table: dict[int, str] = {}
+    for ch, entries in confusables.confusables_data.items():
+        if len(ch) != 1 or categories.alias(ch) not in ("CYRILLIC", "GREEK"):
+            continue
+        for entry in entries:
+            c = entry["c"]
+            if len(c) == 1 and c.isascii() and c.isalpha():
+                table[ord(ch)] = c
+                break
+    return table
+
+
+_LOOKALIKE_TABLE = _lookalike_table()
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+
+def _plain_letters(text: str) -> str:
+    text = _INVISIBLE.sub("", text).translate(_STYLED)
+    foreign = _CYRILLIC_OR_GREEK.findall(text)
+    if foreign and (
+        len(_LATIN_LETTER.findall(text)) > len(foreign)
+        or all(ord(c) in _LOOKALIKE_TABLE for c in foreign)
+    ):
+        return text.translate(_LOOKALIKE_TABLE)
+    return text
+
+
+# A word spelled out in single letters, "s t u p i d", "v.i.a.g.r.a", "i-d-i-o-t": four
+# letters or more, one kind of separator, written as one word. Fewer are left alone
+# ("u.s.a", "a y b"); so is a run of single digits or placeholders.
+# Inside every such run; three patterns that start with their separator scan faster than one.
+_SPACED_HINTS = tuple(re.compile(f"{sep}[a-z]{sep}[a-z]{sep}") for sep in (" ", r"\.", "-"))
+_SPACED_LETTERS = re.compile(r"(?<![\w.-])[a-z](?:([ .-])[a-z])(?:\1[a-z]){2,}(?![\w])")
+
+
+def _unspaced(m: re.Match[str]) -> str:
+    return m.group(0).replace(m.group(1), "")
 
 
 # Words that only say how many or which ones. The seed's attacks on groups lean on them
@@ -522,11 +604,19 @@ def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
     n = len(raw)
     if n == 0:
         return []
+    joined = _SEP.join(raw)
+    if not joined.isascii():
+        # Disguised letters read as normalization reads them (a link in "𝐛𝐢𝐭.𝐥𝐲" is a
+        # link; capitals in "𝐁𝐔𝐘" are capitals).
+        disguised = _texts_matching(joined, raw, (_DISGUISE_HINT,))
+        for i in disguised:
+            raw[i] = _plain_letters(raw[i])
+        if disguised:
+            joined = _SEP.join(raw)
     if sum(map(len, raw)) < _SMALL:
         return [_shape_tokens_one(t) for t in raw]
     # The whole batch at once: one code array, each text followed by a separator and told
     # apart by its offsets (a text may hold any character, the separator included).
-    joined = _SEP.join(raw)
     c = np.frombuffer((joined + _SEP).encode("utf-32-le", "surrogatepass"), np.uint32)
     sizes = np.fromiter(map(len, raw), dtype=np.int64, count=n)
     starts = np.cumsum(sizes + 1) - (sizes + 1)

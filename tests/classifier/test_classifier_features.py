@@ -200,6 +200,37 @@ def test_masked_swear_words_are_read_as_the_word() -> None:
     ]
 
 
+def test_letters_disguised_to_slip_past_filters_are_read_plainly() -> None:
+    got = fx.normalize_many(
+        [
+            "You are an id\u200biot and a s\u00adtupid troll",  # zero-width space, soft hyphen
+            "Buy \u0441heap v\u0456agra onl\u0456ne",  # Cyrillic "с" and "і" in Latin words
+            "\U0001d401\U0001d42e\U0001d432 now",  # mathematical bold "Buy"
+            "you s t u p i d troll, buy v.i.a.g.r.a, i-d-i-o-t",
+            "the u.s.a. and a b c, plan a, b or c",  # fewer than four letters: left alone
+            "\u041f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?",
+            "line\u2028break",
+        ]
+    )
+    assert got[0] == "you are an idiot and a stupid troll"
+    assert got[1] == "buy cheap viagra online"
+    assert got[2] == "buy now"
+    assert got[3] == "you stupid troll, buy viagra, idiot"
+    assert got[4] == "the u.s.a. and a b c, plan a, b or c"
+    # A Cyrillic comment is not read as Latin: only a text of mostly Latin letters is.
+    assert (
+        got[5]
+        == "\u043f\u0440\u0438\u0432\u0435\u0442, \u043a\u0430\u043a \u0434\u0435\u043b\u0430?"
+    )
+    assert got[6] == "line break"
+    # Styled letters hold links and capitals like plain ones.
+    styled = "".join(chr(0x1D41A + ord(c) - 97) if c.isalpha() else c for c in "see bit.ly/x")
+    assert fx.normalize(styled) == "see xurl"
+    (tokens,) = fx.shape_tokens([styled])
+    assert "link:domain:bit.ly" in tokens
+    assert fx.normalize("\uff42\uff55\uff59 \u24dd\u24de\u24e6") == "buy now"  # fullwidth, circled
+
+
 def test_word_classes_are_disjoint_normalized_words() -> None:
     classes = [*fx.WORD_CLASSES.values(), lexicon.PROFANITY]
     for i, words in enumerate(classes):
