@@ -147,13 +147,8 @@ def _normalize_joined(texts: Sequence[object]) -> list[str]:
     parts = joined.split(_SEP)
     if len(parts) != len(texts):
         return parts
-    if not joined.isascii():
-        # Before links are looked for: "𝐡𝐭𝐭𝐩𝐬://" and "pаypal.com" are links too.
-        disguised = _texts_matching(joined, parts, (_DISGUISE_HINT,))
-        for i in disguised:
-            parts[i] = _plain_letters(parts[i])
-        if disguised:
-            joined = _SEP.join(parts)
+    # Before links are looked for: "𝐡𝐭𝐭𝐩𝐬://" and "pаypal.com" are links too.
+    joined = _undisguise(joined, parts)
     # E-mails, links and @mentions: only texts that can hold one meet those regexes, which
     # cost far more per character than the cheap tests that pick the texts.
     obfuscated = _texts_matching(joined, parts, _OBFUSCATION_HINTS)
@@ -245,6 +240,17 @@ def _lookalike_table() -> dict[int, str]:
 
 _LOOKALIKE_TABLE = _lookalike_table()
 _LATIN_LETTER = re.compile("[A-Za-z]")
+
+
+def _undisguise(joined: str, parts: list[str]) -> str:
+    """Read the disguised letters of the texts in `parts` plainly, in place; `joined` is
+    those texts joined by _SEP, returned joined again if any changed."""
+    if joined.isascii():
+        return joined
+    disguised = _texts_matching(joined, parts, (_DISGUISE_HINT,))
+    for i in disguised:
+        parts[i] = _plain_letters(parts[i])
+    return _SEP.join(parts) if disguised else joined
 
 
 def _plain_letters(text: str) -> str:
@@ -604,15 +610,9 @@ def shape_tokens(texts: Sequence[object]) -> list[list[str]]:
     n = len(raw)
     if n == 0:
         return []
-    joined = _SEP.join(raw)
-    if not joined.isascii():
-        # Disguised letters read as normalization reads them (a link in "𝐛𝐢𝐭.𝐥𝐲" is a
-        # link; capitals in "𝐁𝐔𝐘" are capitals).
-        disguised = _texts_matching(joined, raw, (_DISGUISE_HINT,))
-        for i in disguised:
-            raw[i] = _plain_letters(raw[i])
-        if disguised:
-            joined = _SEP.join(raw)
+    # Disguised letters read as normalization reads them (a link in "𝐛𝐢𝐭.𝐥𝐲" is a link;
+    # capitals in "𝐁𝐔𝐘" are capitals).
+    joined = _undisguise(_SEP.join(raw), raw)
     if sum(map(len, raw)) < _SMALL:
         return [_shape_tokens_one(t) for t in raw]
     # The whole batch at once: one code array, each text followed by a separator and told
