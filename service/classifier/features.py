@@ -266,8 +266,9 @@ def _plain_letters(text: str) -> str:
 
 # A word spelled out in single letters, "s t u p i d", "v.i.a.g.r.a", "i-d-i-o-t": four
 # letters or more, one kind of separator, written as one word. Fewer are left alone
-# ("u.s.a", "a y b"); so is a run of single digits or placeholders.
-# Inside every such run; three patterns that start with their separator scan faster than one.
+# ("u.s.a", "a y b"); so is a run of single digits or placeholders. Every such run holds a
+# letter between two separators twice in a row: three patterns that start with their
+# separator find those faster than one that starts with a letter.
 _SPACED_HINTS = tuple(re.compile(f"{sep}[a-z]{sep}[a-z]{sep}") for sep in (" ", r"\.", "-"))
 _SPACED_LETTERS = re.compile(r"(?<![\w.-])[a-z](?:([ .-])[a-z])(?:\1[a-z]){2,}(?![\w])")
 
