@@ -13,6 +13,7 @@ import csv
 import dataclasses
 import itertools
 import json
+import string
 import sys
 import time
 import tracemalloc
@@ -519,8 +520,9 @@ def bench_groups(models_dir: Path, probe_path: Path) -> dict:
 _CYRILLIC = str.maketrans(
     "aceopxyisj", "\u0430\u0441\u0435\u043e\u0440\u0445\u0443\u0456\u0455\u0458"
 )
-_BOLD = {**{ord("A") + i: chr(0x1D400 + i) for i in range(26)}}
-_BOLD.update({ord("a") + i: chr(0x1D41A + i) for i in range(26)})
+_BOLD = {
+    ord(c): chr(0x1D400 + i) for i, c in enumerate(string.ascii_uppercase + string.ascii_lowercase)
+}
 DISGUISES: dict[str, Callable[[str], str]] = {
     "zero-width space inside words": lambda t: " ".join(
         w[: len(w) // 2] + "\u200b" + w[len(w) // 2 :] if len(w) >= 4 else w for w in t.split(" ")

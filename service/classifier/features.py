@@ -687,8 +687,7 @@ def _markup_tokens(text: str, tokens: list[str], *, may_hide_links: bool) -> Non
     """Tokens for links (how many, their domains) and for spam-tool markup."""
     if "{" in text and _SPINTAX.search(text):
         tokens.append(_SPINTAX_TOKEN)
-    plain = _deobfuscate_links(text) if may_hide_links else text
-    links = [_host(m.group(0)) for m in _URL.finditer(plain)]
+    links = _link_hosts(text, may_hide_links=may_hide_links)
     if may_hide_links and len(links) > len(_URL.findall(text)):
         tokens.append(_HIDDEN_LINK)
     if links:
@@ -701,11 +700,16 @@ def _markup_tokens(text: str, tokens: list[str], *, may_hide_links: bool) -> Non
         tokens.append(_REFERENCE_LINK)
 
 
+def _link_hosts(text: str, *, may_hide_links: bool) -> list[str]:
+    """The hosts of a text's links, hidden ones included where it `may_hide_links`."""
+    plain = _deobfuscate_links(text) if may_hide_links else text
+    return [_host(m.group(0)) for m in _URL.finditer(plain)]
+
+
 def link_hosts(text: str) -> tuple[str, ...]:
     """The hosts of a text's links (hidden ones included) and e-mail addresses, in order:
     what normalization folds into `xurl` and `xemail`."""
-    plain = _deobfuscate_links(text) if _has_hint(text, _OBFUSCATION_HINTS) else text
-    hosts = [_host(m.group(0)) for m in _URL.finditer(plain)]
+    hosts = _link_hosts(text, may_hide_links=_has_hint(text, _OBFUSCATION_HINTS))
     return (*hosts, *(m.group(0).rsplit("@", 1)[-1].casefold() for m in _EMAIL.finditer(text)))
 
 
