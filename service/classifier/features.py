@@ -16,7 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .lexicon import INSULT, INTIMIDATION, PROFANITY, SLUR, VIOLENCE
+from .lexicon import (
+    AIM_WINDOW,
+    CONJUNCTION,
+    INSULT,
+    INTIMIDATION,
+    MILD_INSULT,
+    NEGATION,
+    PROFANITY,
+    SECOND_PERSON,
+    SLUR,
+    VIOLENCE,
+)
 
 # Beyond this many characters a comment tells the model nothing new; it bounds the cost of
 # a 1 MB submission.
@@ -25,7 +36,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -910,11 +921,14 @@ def hash_texts(
         hit = _CLASS_WORD_HASHES[pos] == w_hash[at]
         in_class[at[~hit]] = False
         word_classes = _CLASS_WORD_BUCKETS[pos[hit]]
-    # A phrase of a class also counts as the class's pseudo-phrase, in the part after that.
+    # A phrase of a class also counts as the class's pseudo-phrase, in the part after that,
+    # and an insult aimed at "you" as one more pseudo-word, in the last part.
     phrase_docs, phrase_start, phrase_len = _phrase_matches(w_docs, w_hash, pair, w_start, w_len)
+    aimed = _aimed_insults(codes, w_docs, w_hash, w_start, unigrams)
     found = (
         (w_docs[in_class], w_start[in_class], w_len[in_class], word_classes),
         (phrase_docs, phrase_start, phrase_len, np.full_like(phrase_docs, INTIMIDATION_BUCKET)),
+        (w_docs[aimed], w_start[aimed], w_len[aimed], np.full_like(aimed, AIMED_INSULT_BUCKET)),
     )
     for class_docs, class_start, class_len, class_buckets in found:
         if class_docs.shape[0]:
@@ -977,6 +991,7 @@ VIOLENCE_BUCKET = _class_bucket("violent act or weapon")
 INSULT_BUCKET = _class_bucket("insult")
 SLUR_BUCKET = _class_bucket("slur")
 INTIMIDATION_BUCKET = _class_bucket("words of intimidation")
+AIMED_INSULT_BUCKET = _class_bucket("insult aimed at you")
 WORD_CLASSES = {
     VIOLENCE_BUCKET: VIOLENCE,
     INSULT_BUCKET: INSULT,
@@ -991,6 +1006,66 @@ _CLASS_WORD_HASHES = np.array([h for h, _ in _class_words], dtype=np.uint64)
 _CLASS_WORD_BUCKETS = np.array([b for _, b in _class_words], dtype=np.int64)
 _CLASS_WORD_CANDIDATES = np.zeros(N_TEXT_FEATURES, dtype=bool)
 _CLASS_WORD_CANDIDATES[_bucket(_CLASS_WORD_HASHES, _WORD_SALT)] = True
+
+
+def _listed(words: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted word hashes, and a mask over unigram buckets that picks their candidates."""
+    hashes = np.array(sorted({_word_hash(w) for w in words}), dtype=np.uint64)
+    candidates = np.zeros(N_TEXT_FEATURES, dtype=bool)
+    candidates[_bucket(hashes, _WORD_SALT)] = True
+    return hashes, candidates
+
+
+def _is_listed(at: np.ndarray, w_hash: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Which of the words at `at` (already candidates by bucket) are listed."""
+    pos = np.searchsorted(hashes, w_hash[at])
+    pos[pos == hashes.shape[0]] = 0
+    return hashes[pos] == w_hash[at]
+
+
+_AIMABLE_HASHES, _AIMABLE_CANDIDATES = _listed(INSULT | MILD_INSULT)
+_YOU_HASHES, _YOU_CANDIDATES = _listed(SECOND_PERSON)
+_NEGATION_HASHES = np.array(sorted({_word_hash(w) for w in NEGATION}), dtype=np.uint64)
+_CONJUNCTION_HASHES = np.array(sorted({_word_hash(w) for w in CONJUNCTION}), dtype=np.uint64)
+_OFFSETS = np.array([d for d in range(-AIM_WINDOW, AIM_WINDOW + 1) if d], dtype=np.int64)
+_SENTENCE_END = np.array([ord(c) for c in ".!?"], dtype=np.uint64)
+
+
+def _aimed_insults(codes, w_docs, w_hash, w_start, unigrams) -> np.ndarray:
+    """Indices of the words that insult "you": an insult or a mild insult (lexicon.py)
+    within AIM_WINDOW words of a word of the second person, in one sentence of one text,
+    with no negation or conjunction between them and no negation just before the insult.
+
+    Unigram buckets pick the candidates (one gather per batch); the few left are checked.
+    """
+    at = np.flatnonzero(_AIMABLE_CANDIDATES[unigrams])
+    at = at[_is_listed(at, w_hash, _AIMABLE_HASHES)]
+    if not at.shape[0]:
+        return at
+    near = at[:, None] + _OFFSETS[None, :]
+    np.clip(near, 0, w_hash.shape[0] - 1, out=near)
+    rows, cols = np.nonzero((w_docs[near] == w_docs[at][:, None]) & _YOU_CANDIDATES[unigrams[near]])
+    word, you = at[rows], near[rows, cols]
+    listed = _is_listed(you, w_hash, _YOU_HASHES)
+    word, you = word[listed], you[listed]
+    if not word.shape[0]:
+        return word
+    # No sentence ends between the two words, no conjunction or negation stands between
+    # them, and no negation in the two words before the insult.
+    a = np.minimum(w_start[word], w_start[you])
+    gap = np.maximum(w_start[word], w_start[you]) - a
+    between = a[:, None] + np.arange(int(gap.max()))[None, :]
+    inside = between < (a + gap)[:, None]
+    ends = np.isin(codes[np.where(inside, between, 0)], _SENTENCE_END) & inside
+    lo, hi = np.minimum(word, you)[:, None], np.maximum(word, you)[:, None]
+    span = np.minimum(word - 2, you)[:, None] + np.arange(AIM_WINDOW + 3)[None, :]
+    inside = (span >= 0) & (span <= hi)
+    span = np.clip(span, 0, w_hash.shape[0] - 1)
+    inside &= w_docs[span] == w_docs[word][:, None]
+    words = w_hash[span]
+    negated = inside & np.isin(words, _NEGATION_HASHES)
+    negated |= (span > lo) & (span < hi) & np.isin(words, _CONJUNCTION_HASHES)
+    return np.unique(word[~ends.any(axis=1) & ~negated.any(axis=1)])
 
 
 def _phrase_matches(w_docs, w_hash, pair, w_start, w_len) -> tuple[np.ndarray, ...]:

@@ -310,3 +310,39 @@ charnego charnegos maketo maketos mayate mayates
 INSULT = frozenset(_INSULT_EN.split()) | frozenset(_INSULT_ES.split())
 PROFANITY = frozenset(_PROFANITY_EN.split()) | frozenset(_PROFANITY_ES.split())
 SLUR = frozenset(_SLUR_EN.split()) | frozenset(_SLUR_ES.split())
+
+# An insult aimed at the reader or another commenter: an INSULT word or one of the mild words
+# below within AIM_WINDOW words of a word of the second person, in the same sentence ("you
+# are the dumbest", "qué tonto eres", "cállate, ignorante"). The mild words stay out of the
+# INSULT class, since "a stupid law" judges an idea, not a person; aimed at "you", they
+# insult someone. The pair counts as one shared pseudo-word, like a class.
+_MILD_INSULT_EN = """
+stupid stupider stupidest dumb dumber dumbest silly foolish fool fools ignorant
+pathetic clown clowns loser losers
+"""
+_MILD_INSULT_ES = """
+tonto tonta tontos tontas bobo boba bobos bobas estupido estupida estupidos estupidas
+ignorante ignorantes patetico patetica pateticos pateticas payaso payasa payasos payasas
+pringado pringada pringados pringadas inutil inutiles
+"""
+MILD_INSULT = frozenset(_MILD_INSULT_EN.split()) | frozenset(_MILD_INSULT_ES.split())
+# Pronouns and "to be" of the second person, and the Spanish commands to shut up or get
+# lost, which speak to someone. Normalized: "you're" is read as "you" and "re", "tú" as "tu".
+# Left out: the possessives ("your argument is stupid" judges the argument; "tu" is also
+# "tú", a loss), the Spanish object pronouns ("te parecerá tonto": it will seem silly to
+# you), other verbs ("sabes", "tienes"), too many to list, and "ya" ("already").
+_SECOND_PERSON_EN = "you yourself yourselves youre u"
+_SECOND_PERSON_ES = """
+ti contigo eres sois eras erais fuiste fuisteis usted ustedes vosotros vosotras
+callate callaos largate largaos
+"""
+SECOND_PERSON = frozenset(_SECOND_PERSON_EN.split()) | frozenset(_SECOND_PERSON_ES.split())
+# A negation in the two words before the insult, or between it and "you", says the opposite:
+# "you're not stupid", "don't be silly", "no eres tonto por preguntar". "t" is what is left
+# of "n't" ("aren't" reads "aren t"). A conjunction between them starts another clause:
+# "your argument is stupid and you know it".
+_NEGATION = "not no never t nor nunca ni tampoco jamas"
+_CONJUNCTION = "and but or because while y pero o porque aunque mientras"
+NEGATION = frozenset(_NEGATION.split())
+CONJUNCTION = frozenset(_CONJUNCTION.split())
+AIM_WINDOW = 3

@@ -168,11 +168,51 @@ def test_phrases_of_intimidation_count_as_one_shared_phrase() -> None:
     assert fx.INTIMIDATION_BUCKET not in apart.bucket
 
 
+def test_an_insult_aimed_at_you_counts_as_one_shared_word() -> None:
+    texts = [
+        "You're the DUMBEST person on this blog, you idiot.",
+        "Joder, qué tonto eres.",
+        "Cállate, ignorante.",
+        "This law is stupid and the minister is a clown.",
+        "Thank you. Stupid me, I forgot the link.",
+        "You should read the report; it is all there, stupid as the headline is.",
+        "You're not stupid, the form is badly designed.",
+        "No eres tonto por preguntar.",
+        "Your argument is stupid and you know it.",
+    ]
+    hashed = fx.hash_texts(fx.normalize_many(texts), spans=True)
+    aimed = hashed.bucket == fx.AIMED_INSULT_BUCKET
+    counts = np.bincount(hashed.doc[aimed], minlength=len(texts)) // fx.CLASS_COUNT
+    # Mild words judge ideas unless aimed at someone. A sentence's end, a distance of more
+    # than AIM_WINDOW words, a conjunction or a negation parts them from "you"; "your" names
+    # a thing of yours, not you.
+    assert counts.tolist() == [2, 1, 1, 0, 0, 0, 0, 0, 0]
+    at = np.flatnonzero(aimed)
+    words = {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at}
+    assert words == {"dumbest", "idiot", "tonto", "ignorante"}
+    # Its own part, after the classes': the word n-grams keep their places.
+    assert set(hashed.parts[-1][1].tolist()) == {fx.AIMED_INSULT_BUCKET}
+    # Never across two comments.
+    apart = fx.hash_texts(fx.normalize_many(["thank you", "stupid rule"]))
+    assert fx.AIMED_INSULT_BUCKET not in apart.bucket
+
+
+def test_aimed_insult_words_are_listed_apart_from_the_classes() -> None:
+    # The mild words stay out of every class ("a stupid law"); "you" words are no insult.
+    listed = frozenset().union(*fx.WORD_CLASSES.values(), lexicon.PROFANITY)
+    assert not lexicon.MILD_INSULT & listed
+    assert not lexicon.SECOND_PERSON & (listed | lexicon.MILD_INSULT)
+    lists = (lexicon.MILD_INSULT, lexicon.SECOND_PERSON, lexicon.NEGATION, lexicon.CONJUNCTION)
+    for words in lists:
+        assert all(w == fx.normalize(w) and w.isalpha() for w in words)
+
+
 def test_hash_layout() -> None:
     texts = fx.normalize_many(TEXTS)
     hashed = fx.hash_texts(texts, fx.shape_tokens(TEXTS))
-    # Character and word n-grams, then the word classes' part ("idiot", "asshole").
-    assert len(hashed.parts) == len(fx.CHAR_NGRAMS) + len(fx.WORD_NGRAMS) + 1
+    # Character and word n-grams, then the word classes' part ("idiot", "asshole"), then the
+    # insults aimed at "you" ("you idiot").
+    assert len(hashed.parts) == len(fx.CHAR_NGRAMS) + len(fx.WORD_NGRAMS) + 2
     for docs, buckets in hashed.parts:
         assert docs.dtype == buckets.dtype == np.int64
         assert np.all(np.diff(docs) >= 0)  # scoring relies on documents in order
