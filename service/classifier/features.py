@@ -916,9 +916,8 @@ def hash_texts(
     word_classes = np.zeros(0, dtype=np.int64)
     if in_class.any():
         at = np.flatnonzero(in_class)
-        pos = np.searchsorted(_CLASS_WORD_HASHES, w_hash[at])
-        pos[pos == _CLASS_WORD_HASHES.shape[0]] = 0
-        hit = _CLASS_WORD_HASHES[pos] == w_hash[at]
+        pos = _lookup(at, w_hash, _CLASS_WORD_HASHES)
+        hit = pos >= 0
         in_class[at[~hit]] = False
         word_classes = _CLASS_WORD_BUCKETS[pos[hit]]
     # A phrase of a class also counts as the class's pseudo-phrase, in the part after that,
@@ -1004,29 +1003,34 @@ _class_words = sorted(
 )
 _CLASS_WORD_HASHES = np.array([h for h, _ in _class_words], dtype=np.uint64)
 _CLASS_WORD_BUCKETS = np.array([b for _, b in _class_words], dtype=np.int64)
-_CLASS_WORD_CANDIDATES = np.zeros(N_TEXT_FEATURES, dtype=bool)
-_CLASS_WORD_CANDIDATES[_bucket(_CLASS_WORD_HASHES, _WORD_SALT)] = True
 
 
-def _listed(words: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted word hashes, and a mask over unigram buckets that picks their candidates."""
-    hashes = np.array(sorted({_word_hash(w) for w in words}), dtype=np.uint64)
-    candidates = np.zeros(N_TEXT_FEATURES, dtype=bool)
-    candidates[_bucket(hashes, _WORD_SALT)] = True
-    return hashes, candidates
+def _hashes(words: frozenset[str]) -> np.ndarray:
+    """The words' hashes, sorted, for `_lookup`."""
+    return np.array(sorted({_word_hash(w) for w in words}), dtype=np.uint64)
 
 
-def _is_listed(at: np.ndarray, w_hash: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    """Which of the words at `at` (already candidates by bucket) are listed."""
+def _candidates(hashes: np.ndarray) -> np.ndarray:
+    """A mask over unigram buckets: one gather picks the words that may have these hashes."""
+    mask = np.zeros(N_TEXT_FEATURES, dtype=bool)
+    mask[_bucket(hashes, _WORD_SALT)] = True
+    return mask
+
+
+def _lookup(at: np.ndarray, w_hash: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """Where each word at `at` is in the sorted `hashes`, or -1 for a word not listed."""
     pos = np.searchsorted(hashes, w_hash[at])
     pos[pos == hashes.shape[0]] = 0
-    return hashes[pos] == w_hash[at]
+    return np.where(hashes[pos] == w_hash[at], pos, -1)
 
 
-_AIMABLE_HASHES, _AIMABLE_CANDIDATES = _listed(INSULT | MILD_INSULT)
-_YOU_HASHES, _YOU_CANDIDATES = _listed(SECOND_PERSON)
-_NEGATION_HASHES = np.array(sorted({_word_hash(w) for w in NEGATION}), dtype=np.uint64)
-_CONJUNCTION_HASHES = np.array(sorted({_word_hash(w) for w in CONJUNCTION}), dtype=np.uint64)
+_CLASS_WORD_CANDIDATES = _candidates(_CLASS_WORD_HASHES)
+_AIMABLE_HASHES = _hashes(INSULT | MILD_INSULT)
+_AIMABLE_CANDIDATES = _candidates(_AIMABLE_HASHES)
+_YOU_HASHES = _hashes(SECOND_PERSON)
+_YOU_CANDIDATES = _candidates(_YOU_HASHES)
+_NEGATION_HASHES = _hashes(NEGATION)
+_CONJUNCTION_HASHES = _hashes(CONJUNCTION)
 _OFFSETS = np.array([d for d in range(-AIM_WINDOW, AIM_WINDOW + 1) if d], dtype=np.int64)
 _SENTENCE_END = np.array([ord(c) for c in ".!?"], dtype=np.uint64)
 
@@ -1039,14 +1043,14 @@ def _aimed_insults(codes, w_docs, w_hash, w_start, unigrams) -> np.ndarray:
     Unigram buckets pick the candidates (one gather per batch); the few left are checked.
     """
     at = np.flatnonzero(_AIMABLE_CANDIDATES[unigrams])
-    at = at[_is_listed(at, w_hash, _AIMABLE_HASHES)]
+    at = at[_lookup(at, w_hash, _AIMABLE_HASHES) >= 0]
     if not at.shape[0]:
         return at
     near = at[:, None] + _OFFSETS[None, :]
     np.clip(near, 0, w_hash.shape[0] - 1, out=near)
     rows, cols = np.nonzero((w_docs[near] == w_docs[at][:, None]) & _YOU_CANDIDATES[unigrams[near]])
     word, you = at[rows], near[rows, cols]
-    listed = _is_listed(you, w_hash, _YOU_HASHES)
+    listed = _lookup(you, w_hash, _YOU_HASHES) >= 0
     word, you = word[listed], you[listed]
     if not word.shape[0]:
         return word
