@@ -18,7 +18,9 @@ import scipy.sparse as sp
 
 from .lexicon import (
     AIM_WINDOW,
+    BEING_PLURAL,
     CONJUNCTION,
+    DEHUMANIZING,
     INSULT,
     INTIMIDATION,
     MILD_INSULT,
@@ -36,7 +38,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 9
+FEATURE_VERSION = 10
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -921,14 +923,16 @@ def hash_texts(
         in_class[at[~hit]] = False
         word_classes = _CLASS_WORD_BUCKETS[pos[hit]]
     # A phrase of a class also counts as the class's pseudo-phrase, in the part after that,
-    # and an insult aimed at "you" as one more pseudo-word, in the last part.
+    # then an insult aimed at "you" and a group called vermin as pseudo-words of their own,
+    # each in a part after that.
     phrase_docs, phrase_start, phrase_len = _phrase_matches(w_docs, w_hash, pair, w_start, w_len)
-    aimed = _aimed_insults(codes, w_docs, w_hash, w_start, unigrams)
-    found = (
+    found = [
         (w_docs[in_class], w_start[in_class], w_len[in_class], word_classes),
         (phrase_docs, phrase_start, phrase_len, np.full_like(phrase_docs, INTIMIDATION_BUCKET)),
-        (w_docs[aimed], w_start[aimed], w_len[aimed], np.full_like(aimed, AIMED_INSULT_BUCKET)),
-    )
+    ]
+    for pairing in _PAIRINGS:
+        at = _paired(codes, w_docs, w_hash, w_start, unigrams, pairing)
+        found.append((w_docs[at], w_start[at], w_len[at], np.full_like(at, pairing.bucket)))
     for class_docs, class_start, class_len, class_buckets in found:
         if class_docs.shape[0]:
             docs.append(np.repeat(class_docs, CLASS_COUNT))
@@ -991,6 +995,7 @@ INSULT_BUCKET = _class_bucket("insult")
 SLUR_BUCKET = _class_bucket("slur")
 INTIMIDATION_BUCKET = _class_bucket("words of intimidation")
 AIMED_INSULT_BUCKET = _class_bucket("insult aimed at you")
+CALLED_VERMIN_BUCKET = _class_bucket("group called vermin")
 WORD_CLASSES = {
     VIOLENCE_BUCKET: VIOLENCE,
     INSULT_BUCKET: INSULT,
@@ -1025,50 +1030,98 @@ def _lookup(at: np.ndarray, w_hash: np.ndarray, hashes: np.ndarray) -> np.ndarra
 
 
 _CLASS_WORD_CANDIDATES = _candidates(_CLASS_WORD_HASHES)
-_AIMABLE_HASHES = _hashes(INSULT | MILD_INSULT)
-_AIMABLE_CANDIDATES = _candidates(_AIMABLE_HASHES)
-_YOU_HASHES = _hashes(SECOND_PERSON)
-_YOU_CANDIDATES = _candidates(_YOU_HASHES)
 _NEGATION_HASHES = _hashes(NEGATION)
 _CONJUNCTION_HASHES = _hashes(CONJUNCTION)
-_OFFSETS = np.array([d for d in range(-AIM_WINDOW, AIM_WINDOW + 1) if d], dtype=np.int64)
 _SENTENCE_END = np.array([ord(c) for c in ".!?"], dtype=np.uint64)
 
 
-def _aimed_insults(codes, w_docs, w_hash, w_start, unigrams) -> np.ndarray:
-    """Indices of the words that insult "you": an insult or a mild insult (lexicon.py)
-    within AIM_WINDOW words of a word of the second person, in one sentence of one text,
-    with no negation or conjunction between them and no negation just before the insult.
+@dataclass(frozen=True)
+class _Pairing:
+    """A listed word that counts only with a word of another list near it (`_paired`).
+
+    `offsets`: where the other word may stand, in words from the listed one. `apart`: words
+    that part the two when they stand between them (besides the negations and conjunctions).
+    A match counts as the pseudo-word `bucket`.
+    """
+
+    bucket: int
+    hashes: np.ndarray
+    candidates: np.ndarray
+    near_hashes: np.ndarray
+    near_candidates: np.ndarray
+    offsets: np.ndarray
+    parted_by: np.ndarray
+
+    @classmethod
+    def of(cls, bucket, words, near, offsets, apart=frozenset()) -> _Pairing:
+        hashes, near_hashes = _hashes(words), _hashes(near)
+        return cls(
+            bucket,
+            hashes,
+            _candidates(hashes),
+            near_hashes,
+            _candidates(near_hashes),
+            np.array([d for d in offsets if d], dtype=np.int64),
+            _hashes(CONJUNCTION | apart),
+        )
+
+
+# An insult within AIM_WINDOW words of "you", on either side; a group called vermin: a word
+# of DEHUMANIZING up to AIM_WINDOW words after "are" or "son", with no "like" or "como"
+# between ("they treat refugees like animals" condemns).
+_PAIRINGS = (
+    _Pairing.of(
+        AIMED_INSULT_BUCKET,
+        INSULT | MILD_INSULT,
+        SECOND_PERSON,
+        range(-AIM_WINDOW, AIM_WINDOW + 1),
+    ),
+    _Pairing.of(
+        CALLED_VERMIN_BUCKET,
+        DEHUMANIZING,
+        BEING_PLURAL,
+        range(-AIM_WINDOW, 0),
+        frozenset({"like", "como", "as"}),
+    ),
+)
+
+
+def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.ndarray:
+    """Indices of the words of `pairing` that have one of its near words at one of its
+    offsets, in one sentence of one text, with no negation, conjunction or parting word
+    between them and no negation in the two words before the listed word.
 
     Unigram buckets pick the candidates (one gather per batch); the few left are checked.
     """
-    at = np.flatnonzero(_AIMABLE_CANDIDATES[unigrams])
-    at = at[_lookup(at, w_hash, _AIMABLE_HASHES) >= 0]
+    at = np.flatnonzero(pairing.candidates[unigrams])
+    at = at[_lookup(at, w_hash, pairing.hashes) >= 0]
     if not at.shape[0]:
         return at
-    near = at[:, None] + _OFFSETS[None, :]
+    near = at[:, None] + pairing.offsets[None, :]
     np.clip(near, 0, w_hash.shape[0] - 1, out=near)
-    rows, cols = np.nonzero((w_docs[near] == w_docs[at][:, None]) & _YOU_CANDIDATES[unigrams[near]])
-    word, you = at[rows], near[rows, cols]
-    listed = _lookup(you, w_hash, _YOU_HASHES) >= 0
-    word, you = word[listed], you[listed]
+    same = w_docs[near] == w_docs[at][:, None]
+    rows, cols = np.nonzero(same & pairing.near_candidates[unigrams[near]])
+    word, other = at[rows], near[rows, cols]
+    listed = _lookup(other, w_hash, pairing.near_hashes) >= 0
+    word, other = word[listed], other[listed]
     if not word.shape[0]:
         return word
     # No sentence ends between the two words, no conjunction or negation stands between
-    # them, and no negation in the two words before the insult.
-    a = np.minimum(w_start[word], w_start[you])
-    gap = np.maximum(w_start[word], w_start[you]) - a
+    # them, and no negation in the two words before the listed word.
+    a = np.minimum(w_start[word], w_start[other])
+    gap = np.maximum(w_start[word], w_start[other]) - a
     between = a[:, None] + np.arange(int(gap.max()))[None, :]
     inside = between < (a + gap)[:, None]
     ends = np.isin(codes[np.where(inside, between, 0)], _SENTENCE_END) & inside
-    lo, hi = np.minimum(word, you)[:, None], np.maximum(word, you)[:, None]
-    span = np.minimum(word - 2, you)[:, None] + np.arange(AIM_WINDOW + 3)[None, :]
+    lo, hi = np.minimum(word, other)[:, None], np.maximum(word, other)[:, None]
+    reach = int(np.abs(pairing.offsets).max())
+    span = np.minimum(word - 2, other)[:, None] + np.arange(reach + 3)[None, :]
     inside = (span >= 0) & (span <= hi)
     span = np.clip(span, 0, w_hash.shape[0] - 1)
     inside &= w_docs[span] == w_docs[word][:, None]
     words = w_hash[span]
     negated = inside & np.isin(words, _NEGATION_HASHES)
-    negated |= (span > lo) & (span < hi) & np.isin(words, _CONJUNCTION_HASHES)
+    negated |= (span > lo) & (span < hi) & np.isin(words, pairing.parted_by)
     return np.unique(word[~ends.any(axis=1) & ~negated.any(axis=1)])
 
 

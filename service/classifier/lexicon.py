@@ -346,3 +346,30 @@ _CONJUNCTION = "and but or because while y pero o porque aunque mientras"
 NEGATION = frozenset(_NEGATION.split())
 CONJUNCTION = frozenset(_CONJUNCTION.split())
 AIM_WINDOW = 3
+
+# A group called vermin: a word that makes people into pests, beasts or a disease, within
+# AIM_WINDOW words after "are" or "son" in the same sentence ("immigrants are vermin", "los
+# inmigrantes son ratas", "they're a plague"), counts as one shared pseudo-word, like an
+# aimed insult. Plurals, and the collective nouns a group is called ("a plague", "un virus"):
+# a single person called an animal is praised as often ("he's an animal on the pitch").
+# Only after a verb of being: "rats are everywhere in the subway" is about rats, and "like" /
+# "como" also condemns ("they treat refugees like animals"). Left out: "cancer" and "disease"
+# (said of taxes and policies), "pigs" and "dogs" (pets, recipes), "criminals" and the like
+# (a claim, however false, not a dehumanization), "bárbaros" ("great" in Argentina), "lacra"
+# ("la lacra del paro"), and "parasites" / "parásitos": already insults (INSULT), and said
+# this way of ticks and worms ("ticks are parasites"), which the insult class alone held and
+# both together blocked. A negation in the two words before the noun, or between the verb
+# and it, or a conjunction between them, reverses or parts them, as for aimed insults.
+_DEHUMANIZING_EN = """
+animals beasts savages rats vermin cockroaches roaches leeches maggots locusts lice
+termites apes monkeys subhuman subhumans untermenschen infestation plague virus
+"""
+_DEHUMANIZING_ES = """
+animales bestias salvajes ratas alimanas cucarachas sanguijuelas gusanos langostas
+piojos garrapatas termitas monos simios infrahumanos infrahumanas subhumanos subhumanas
+plaga virus
+"""
+DEHUMANIZING = frozenset(_DEHUMANIZING_EN.split()) | frozenset(_DEHUMANIZING_ES.split())
+# "re" is what is left of "they're" ("they" itself is read as the generic mark).
+_BEING_PLURAL = "are were re son eran"
+BEING_PLURAL = frozenset(_BEING_PLURAL.split())

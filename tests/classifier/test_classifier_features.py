@@ -199,12 +199,47 @@ def test_an_insult_aimed_at_you_counts_as_one_shared_word() -> None:
     assert fx.AIMED_INSULT_BUCKET not in apart.bucket
 
 
+def test_a_group_called_vermin_counts_as_one_shared_word() -> None:
+    texts = [
+        "Jews are rats in suits.",
+        "They're a plague on this country.",
+        "Los inmigrantes son ratas, todos.",
+        "Rats are everywhere in the subway since the bins were moved.",
+        "Refugees were treated like animals in those camps.",
+        "Immigrants are not vermin.",
+        "No son ratas, son personas.",
+        "Los refugiados no son parásitos.",
+        "They are hungry. Animals in the zoo eat better.",
+        "My neighbours are kind and rats live under their shed.",
+    ]
+    hashed = fx.hash_texts(fx.normalize_many(texts), spans=True)
+    called = hashed.bucket == fx.CALLED_VERMIN_BUCKET
+    counts = np.bincount(hashed.doc[called], minlength=len(texts)) // fx.CLASS_COUNT
+    # Only after "are" / "son": the animal named as the subject, or people compared "like
+    # animals", does not count; nor does a negation, a sentence's end or a conjunction.
+    assert counts.tolist() == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0]
+    at = np.flatnonzero(called)
+    words = {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at}
+    assert words == {"rats", "plague", "ratas"}
+    # Its own part, the last: the word n-grams keep their places.
+    assert set(hashed.parts[-1][1].tolist()) == {fx.CALLED_VERMIN_BUCKET}
+    apart = fx.hash_texts(fx.normalize_many(["they are", "rats"]))
+    assert fx.CALLED_VERMIN_BUCKET not in apart.bucket
+
+
 def test_aimed_insult_words_are_listed_apart_from_the_classes() -> None:
     # The mild words stay out of every class ("a stupid law"); "you" words are no insult.
     listed = frozenset().union(*fx.WORD_CLASSES.values(), lexicon.PROFANITY)
     assert not lexicon.MILD_INSULT & listed
     assert not lexicon.SECOND_PERSON & (listed | lexicon.MILD_INSULT)
-    lists = (lexicon.MILD_INSULT, lexicon.SECOND_PERSON, lexicon.NEGATION, lexicon.CONJUNCTION)
+    lists = (
+        lexicon.MILD_INSULT,
+        lexicon.SECOND_PERSON,
+        lexicon.NEGATION,
+        lexicon.CONJUNCTION,
+        lexicon.DEHUMANIZING,
+        lexicon.BEING_PLURAL,
+    )
     for words in lists:
         assert all(w == fx.normalize(w) and w.isalpha() for w in words)
 
