@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from .lexicon import (
     AIM_WINDOW,
+    ANIMALS,
     BEING_PLURAL,
     CONJUNCTION,
     DEHUMANIZING,
@@ -38,7 +39,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 10
+FEATURE_VERSION = 11
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -1041,7 +1042,8 @@ class _Pairing:
 
     `offsets`: where the other word may stand, in words from the listed one. `apart`: words
     that part the two when they stand between them (besides the negations and conjunctions).
-    A match counts as the pseudo-word `bucket`.
+    `not_after`: words that, just before the other word, undo the match. A match counts as
+    the pseudo-word `bucket`.
     """
 
     bucket: int
@@ -1051,9 +1053,10 @@ class _Pairing:
     near_candidates: np.ndarray
     offsets: np.ndarray
     parted_by: np.ndarray
+    not_after: np.ndarray
 
     @classmethod
-    def of(cls, bucket, words, near, offsets, apart=frozenset()) -> _Pairing:
+    def of(cls, bucket, words, near, offsets, apart=frozenset(), not_after=frozenset()) -> _Pairing:
         hashes, near_hashes = _hashes(words), _hashes(near)
         return cls(
             bucket,
@@ -1063,12 +1066,14 @@ class _Pairing:
             _candidates(near_hashes),
             np.array([d for d in offsets if d], dtype=np.int64),
             _hashes(CONJUNCTION | apart),
+            _hashes(not_after),
         )
 
 
 # An insult within AIM_WINDOW words of "you", on either side; a group called vermin: a word
 # of DEHUMANIZING up to AIM_WINDOW words after "are" or "son", with no "like" or "como"
-# between ("they treat refugees like animals" condemns).
+# between ("they treat refugees like animals" condemns) and no animal just before the verb
+# ("squirrels are vermin in my garden").
 _PAIRINGS = (
     _Pairing.of(
         AIMED_INSULT_BUCKET,
@@ -1082,6 +1087,7 @@ _PAIRINGS = (
         BEING_PLURAL,
         range(-AIM_WINDOW, 0),
         frozenset({"like", "como", "as"}),
+        ANIMALS,
     ),
 )
 
@@ -1089,7 +1095,8 @@ _PAIRINGS = (
 def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.ndarray:
     """Indices of the words of `pairing` that have one of its near words at one of its
     offsets, in one sentence of one text, with no negation, conjunction or parting word
-    between them and no negation in the two words before the listed word.
+    between them, no negation in the two words before the listed word, and none of its
+    `not_after` words just before the near word.
 
     Unigram buckets pick the candidates (one gather per batch); the few left are checked.
     """
@@ -1103,6 +1110,10 @@ def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.n
     rows, cols = np.nonzero(same & pairing.near_candidates[unigrams[near]])
     word, other = at[rows], near[rows, cols]
     listed = _lookup(other, w_hash, pairing.near_hashes) >= 0
+    if pairing.not_after.shape[0]:
+        before = np.maximum(other - 1, 0)
+        same = (other > 0) & (w_docs[before] == w_docs[other])
+        listed &= ~(same & np.isin(w_hash[before], pairing.not_after))
     word, other = word[listed], other[listed]
     if not word.shape[0]:
         return word

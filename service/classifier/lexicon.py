@@ -327,13 +327,15 @@ pringado pringada pringados pringadas inutil inutiles
 """
 MILD_INSULT = frozenset(_MILD_INSULT_EN.split()) | frozenset(_MILD_INSULT_ES.split())
 # Pronouns and "to be" of the second person, and the Spanish commands to shut up or get
-# lost, which speak to someone. Normalized: "you're" is read as "you" and "re", "tú" as "tu".
+# lost, which speak to someone; "vos" and "sos" are "tú" and "eres" in Argentina, Uruguay and
+# much of Central America ("sos un boludo"; the English "SOS" is rare next to an insult).
+# Normalized: "you're" is read as "you" and "re", "tú" as "tu".
 # Left out: the possessives ("your argument is stupid" judges the argument; "tu" is also
 # "tú", a loss), the Spanish object pronouns ("te parecerá tonto": it will seem silly to
 # you), other verbs ("sabes", "tienes"), too many to list, and "ya" ("already").
 _SECOND_PERSON_EN = "you yourself yourselves youre u"
 _SECOND_PERSON_ES = """
-ti contigo eres sois eras erais fuiste fuisteis usted ustedes vosotros vosotras
+ti contigo eres sois eras erais fuiste fuisteis usted ustedes vosotros vosotras vos sos
 callate callaos largate largaos
 """
 SECOND_PERSON = frozenset(_SECOND_PERSON_EN.split()) | frozenset(_SECOND_PERSON_ES.split())
@@ -347,29 +349,51 @@ NEGATION = frozenset(_NEGATION.split())
 CONJUNCTION = frozenset(_CONJUNCTION.split())
 AIM_WINDOW = 3
 
-# A group called vermin: a word that makes people into pests, beasts or a disease, within
-# AIM_WINDOW words after "are" or "son" in the same sentence ("immigrants are vermin", "los
-# inmigrantes son ratas", "they're a plague"), counts as one shared pseudo-word, like an
-# aimed insult. Plurals, and the collective nouns a group is called ("a plague", "un virus"):
-# a single person called an animal is praised as often ("he's an animal on the pitch").
-# Only after a verb of being: "rats are everywhere in the subway" is about rats, and "like" /
-# "como" also condemns ("they treat refugees like animals"). Left out: "cancer" and "disease"
-# (said of taxes and policies), "pigs" and "dogs" (pets, recipes), "criminals" and the like
-# (a claim, however false, not a dehumanization), "bárbaros" ("great" in Argentina), "lacra"
-# ("la lacra del paro"), and "parasites" / "parásitos": already insults (INSULT), and said
-# this way of ticks and worms ("ticks are parasites"), which the insult class alone held and
-# both together blocked. A negation in the two words before the noun, or between the verb
-# and it, or a conjunction between them, reverses or parts them, as for aimed insults.
+# A group called vermin: a word that makes people into pests or beasts, within AIM_WINDOW
+# words after "are" or "son" in the same sentence ("immigrants are vermin", "los inmigrantes
+# son ratas", "they're an infestation"), counts as one shared pseudo-word, like an aimed
+# insult. Plurals: a single person called an animal is praised as often ("he's an animal on
+# the pitch"). Only after a verb of being: "rats are everywhere in the subway" is about rats,
+# and "like" / "como" also condemns ("they treat refugees like animals"); and not when an
+# animal stands just before the verb (ANIMALS below: "squirrels are vermin in my garden").
+# Left out: "plague", "plaga", "peste" and "virus", said as often of mosquitoes, wild boars
+# and computer viruses ("los jabalíes son una plaga"), which with them were blocked; "cancer"
+# and "disease" (said of taxes and policies); "pigs" and "dogs" (pets, recipes); "criminals"
+# and the like (a claim, however false, not a dehumanization); "bárbaros" ("great" in
+# Argentina); "lacra" ("la lacra del paro"); and "parasites" / "parásitos": already insults
+# (INSULT), and said this way of ticks and worms ("ticks are parasites"), which the insult
+# class alone held and both together blocked. A negation in the two words before the noun,
+# or between the verb and it, or a conjunction between them, reverses or parts them, as for
+# aimed insults.
 _DEHUMANIZING_EN = """
 animals beasts savages rats vermin cockroaches roaches leeches maggots locusts lice
-termites apes monkeys subhuman subhumans untermenschen infestation plague virus
+termites apes monkeys subhuman subhumans untermenschen infestation
 """
 _DEHUMANIZING_ES = """
 animales bestias salvajes ratas alimanas cucarachas sanguijuelas gusanos langostas
 piojos garrapatas termitas monos simios infrahumanos infrahumanas subhumanos subhumanas
-plaga virus
+infestacion
 """
 DEHUMANIZING = frozenset(_DEHUMANIZING_EN.split()) | frozenset(_DEHUMANIZING_ES.split())
 # "re" is what is left of "they're" ("they" itself is read as the generic mark).
 _BEING_PLURAL = "are were re son eran"
 BEING_PLURAL = frozenset(_BEING_PLURAL.split())
+# Animals, pests and pets that readers say are "animals", "vermin" or "rats" in the literal sense
+# ("squirrels are vermin in my garden", "los perros son animales, no juguetes", "las palomas son
+# ratas con alas"): when one of them stands just before the verb, a group is not being called
+# vermin. Plurals, as the subjects of "are" and "son" are.
+_ANIMALS_EN = """
+animals pets dogs cats puppies kittens mice rats pigeons gulls crows squirrels rabbits foxes
+deer boars pigs cows horses sheep goats chickens hens birds chimps chimpanzees gorillas apes
+monkeys insects bugs pests mosquitoes wasps bees hornets ants flies slugs snails ticks fleas
+lice bedbugs cockroaches roaches termites moths aphids locusts worms maggots leeches
+parakeets parrots snakes spiders
+"""
+_ANIMALS_ES = """
+animales mascotas perros perras gatos gatas cachorros ratones ratas palomas gaviotas cuervos
+ardillas conejos zorros ciervos jabalies cerdos vacas caballos ovejas cabras gallinas pollos
+pajaros aves chimpances gorilas monos simios insectos bichos plagas mosquitos avispas abejas
+hormigas moscas babosas caracoles garrapatas pulgas piojos chinches cucarachas termitas
+polillas pulgones langostas gusanos sanguijuelas cotorras loros serpientes aranas
+"""
+ANIMALS = frozenset(_ANIMALS_EN.split()) | frozenset(_ANIMALS_ES.split())

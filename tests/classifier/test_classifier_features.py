@@ -181,6 +181,8 @@ def test_an_insult_aimed_at_you_counts_as_one_shared_word() -> None:
         "Your argument is stupid and you know it.",
         "Your plan is stupid.",
         "Te parecerá tonto, pero funciona.",
+        "Vos sos un bobo, Facundo.",
+        "No sos tonta por preguntar.",
     ]
     hashed = fx.hash_texts(fx.normalize_many(texts), spans=True)
     aimed = hashed.bucket == fx.AIMED_INSULT_BUCKET
@@ -188,10 +190,10 @@ def test_an_insult_aimed_at_you_counts_as_one_shared_word() -> None:
     # Mild words judge ideas unless aimed at someone. A sentence's end, a distance of more
     # than AIM_WINDOW words, a conjunction or a negation parts them from "you"; "your" names
     # a thing of yours, and "te" to whom something seems, not who is insulted.
-    assert counts.tolist() == [2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert counts.tolist() == [2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
     at = np.flatnonzero(aimed)
     words = {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at}
-    assert words == {"dumbest", "idiot", "tonto", "ignorante"}
+    assert words == {"dumbest", "idiot", "tonto", "ignorante", "bobo"}
     # Its own part, after the classes': the word n-grams keep their places.
     assert set(hashed.parts[-1][1].tolist()) == {fx.AIMED_INSULT_BUCKET}
     # Never across two comments.
@@ -202,7 +204,7 @@ def test_an_insult_aimed_at_you_counts_as_one_shared_word() -> None:
 def test_a_group_called_vermin_counts_as_one_shared_word() -> None:
     texts = [
         "Jews are rats in suits.",
-        "They're a plague on this country.",
+        "They're vermin, every one of them.",
         "Los inmigrantes son ratas, todos.",
         "Rats are everywhere in the subway since the bins were moved.",
         "Refugees were treated like animals in those camps.",
@@ -211,16 +213,19 @@ def test_a_group_called_vermin_counts_as_one_shared_word() -> None:
         "Los refugiados no son parásitos.",
         "They are hungry. Animals in the zoo eat better.",
         "My neighbours are kind and rats live under their shed.",
+        "Squirrels are vermin in my garden.",
+        "Los perros son animales, no juguetes.",
     ]
     hashed = fx.hash_texts(fx.normalize_many(texts), spans=True)
     called = hashed.bucket == fx.CALLED_VERMIN_BUCKET
     counts = np.bincount(hashed.doc[called], minlength=len(texts)) // fx.CLASS_COUNT
     # Only after "are" / "son": the animal named as the subject, or people compared "like
-    # animals", does not count; nor does a negation, a sentence's end or a conjunction.
-    assert counts.tolist() == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0]
+    # animals", does not count; nor does a negation, a sentence's end or a conjunction; nor
+    # an animal said to be one, in the literal sense.
+    assert counts.tolist() == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     at = np.flatnonzero(called)
     words = {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at}
-    assert words == {"rats", "plague", "ratas"}
+    assert words == {"rats", "vermin", "ratas"}
     # Its own part, the last: the word n-grams keep their places.
     assert set(hashed.parts[-1][1].tolist()) == {fx.CALLED_VERMIN_BUCKET}
     apart = fx.hash_texts(fx.normalize_many(["they are", "rats"]))
@@ -239,6 +244,7 @@ def test_aimed_insult_words_are_listed_apart_from_the_classes() -> None:
         lexicon.CONJUNCTION,
         lexicon.DEHUMANIZING,
         lexicon.BEING_PLURAL,
+        lexicon.ANIMALS,
     )
     for words in lists:
         assert all(w == fx.normalize(w) and w.isalpha() for w in words)
