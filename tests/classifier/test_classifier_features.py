@@ -168,6 +168,16 @@ def test_phrases_of_intimidation_count_as_one_shared_phrase() -> None:
     assert fx.INTIMIDATION_BUCKET not in apart.bucket
 
 
+def _pseudo_word(texts: list[str], bucket: int) -> tuple[fx.Hashed, list[int], set[str]]:
+    """The texts hashed with spans, how often each matched the pseudo-word `bucket`, and the
+    words that matched."""
+    hashed = fx.hash_texts(fx.normalize_many(texts), spans=True)
+    at = np.flatnonzero(hashed.bucket == bucket)
+    counts = np.bincount(hashed.doc[at], minlength=len(texts)) // fx.CLASS_COUNT
+    words = {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at}
+    return hashed, counts.tolist(), words
+
+
 def test_an_insult_aimed_at_you_counts_as_one_shared_word() -> None:
     texts = [
         "You're the DUMBEST person on this blog, you idiot.",
@@ -184,15 +194,11 @@ def test_an_insult_aimed_at_you_counts_as_one_shared_word() -> None:
         "Vos sos un bobo, Facundo.",
         "No sos tonta por preguntar.",
     ]
-    hashed = fx.hash_texts(fx.normalize_many(texts), spans=True)
-    aimed = hashed.bucket == fx.AIMED_INSULT_BUCKET
-    counts = np.bincount(hashed.doc[aimed], minlength=len(texts)) // fx.CLASS_COUNT
+    hashed, counts, words = _pseudo_word(texts, fx.AIMED_INSULT_BUCKET)
     # Mild words judge ideas unless aimed at someone. A sentence's end, a distance of more
     # than AIM_WINDOW words, a conjunction or a negation parts them from "you"; "your" names
     # a thing of yours, and "te" to whom something seems, not who is insulted.
-    assert counts.tolist() == [2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
-    at = np.flatnonzero(aimed)
-    words = {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at}
+    assert counts == [2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]
     assert words == {"dumbest", "idiot", "tonto", "ignorante", "bobo"}
     # Its own part, after the classes': the word n-grams keep their places.
     assert set(hashed.parts[-1][1].tolist()) == {fx.AIMED_INSULT_BUCKET}
@@ -216,15 +222,11 @@ def test_a_group_called_vermin_counts_as_one_shared_word() -> None:
         "Squirrels are vermin in my garden.",
         "Los perros son animales, no juguetes.",
     ]
-    hashed = fx.hash_texts(fx.normalize_many(texts), spans=True)
-    called = hashed.bucket == fx.CALLED_VERMIN_BUCKET
-    counts = np.bincount(hashed.doc[called], minlength=len(texts)) // fx.CLASS_COUNT
+    hashed, counts, words = _pseudo_word(texts, fx.CALLED_VERMIN_BUCKET)
     # Only after "are" / "son": the animal named as the subject, or people compared "like
     # animals", does not count; nor does a negation, a sentence's end or a conjunction; nor
     # an animal said to be one, in the literal sense.
-    assert counts.tolist() == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    at = np.flatnonzero(called)
-    words = {hashed.text[hashed.start[i] : hashed.start[i] + hashed.length[i]] for i in at}
+    assert counts == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     assert words == {"rats", "vermin", "ratas"}
     # Its own part, the last: the word n-grams keep their places.
     assert set(hashed.parts[-1][1].tolist()) == {fx.CALLED_VERMIN_BUCKET}
