@@ -1032,7 +1032,6 @@ def _lookup(at: np.ndarray, w_hash: np.ndarray, hashes: np.ndarray) -> np.ndarra
 
 _CLASS_WORD_CANDIDATES = _candidates(_CLASS_WORD_HASHES)
 _NEGATION_HASHES = _hashes(NEGATION)
-_CONJUNCTION_HASHES = _hashes(CONJUNCTION)
 _SENTENCE_END = np.array([ord(c) for c in ".!?"], dtype=np.uint64)
 
 
@@ -1112,8 +1111,8 @@ def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.n
     listed = _lookup(other, w_hash, pairing.near_hashes) >= 0
     if pairing.not_after.shape[0]:
         before = np.maximum(other - 1, 0)
-        same = (other > 0) & (w_docs[before] == w_docs[other])
-        listed &= ~(same & np.isin(w_hash[before], pairing.not_after))
+        adjacent = (other > 0) & (w_docs[before] == w_docs[other])
+        listed &= ~(adjacent & np.isin(w_hash[before], pairing.not_after))
     word, other = word[listed], other[listed]
     if not word.shape[0]:
         return word

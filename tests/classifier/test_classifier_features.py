@@ -216,7 +216,7 @@ def test_a_group_called_vermin_counts_as_one_shared_word() -> None:
         "Refugees were treated like animals in those camps.",
         "Immigrants are not vermin.",
         "No son ratas, son personas.",
-        "Los refugiados no son parásitos.",
+        "Los refugiados no son alimañas.",
         "They are hungry. Animals in the zoo eat better.",
         "My neighbours are kind and rats live under their shed.",
         "Squirrels are vermin in my garden.",
