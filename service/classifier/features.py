@@ -17,11 +17,19 @@ import numpy as np
 import scipy.sparse as sp
 
 from .lexicon import (
+    ADDRESSEE,
+    ADDRESSEE_ES,
     AIM_WINDOW,
     ANIMALS,
     BEING_PLURAL,
     CONJUNCTION,
     DEHUMANIZING,
+    HARM_URGED,
+    HARM_URGED_WORDS,
+    HARM_WISHED_EN,
+    HARM_WISHED_ES,
+    HARM_WISHED_ES_YOU,
+    HARMLESS_AFTER,
     INSULT,
     INTIMIDATION,
     MILD_INSULT,
@@ -30,6 +38,8 @@ from .lexicon import (
     SECOND_PERSON,
     SLUR,
     VIOLENCE,
+    WISH_WINDOW,
+    WISHING,
 )
 
 # Beyond this many characters a comment tells the model nothing new; it bounds the cost of
@@ -39,7 +49,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 11
+FEATURE_VERSION = 12
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -924,12 +934,11 @@ def hash_texts(
         in_class[at[~hit]] = False
         word_classes = _CLASS_WORD_BUCKETS[pos[hit]]
     # A phrase of a class also counts as the class's pseudo-phrase, in the part after that,
-    # then an insult aimed at "you" and a group called vermin as pseudo-words of their own,
-    # each in a part after that.
-    phrase_docs, phrase_start, phrase_len = _phrase_matches(w_docs, w_hash, pair, w_start, w_len)
+    # then an insult aimed at "you", a group called vermin and harm wished on someone as
+    # pseudo-words of their own, each in a part after that.
     found = [
         (w_docs[in_class], w_start[in_class], w_len[in_class], word_classes),
-        (phrase_docs, phrase_start, phrase_len, np.full_like(phrase_docs, INTIMIDATION_BUCKET)),
+        _phrase_matches(w_docs, w_hash, pair, w_start, w_len),
     ]
     for pairing in _PAIRINGS:
         at = _paired(codes, w_docs, w_hash, w_start, unigrams, pairing)
@@ -997,10 +1006,12 @@ SLUR_BUCKET = _class_bucket("slur")
 INTIMIDATION_BUCKET = _class_bucket("words of intimidation")
 AIMED_INSULT_BUCKET = _class_bucket("insult aimed at you")
 CALLED_VERMIN_BUCKET = _class_bucket("group called vermin")
+WISHED_HARM_BUCKET = _class_bucket("harm wished on someone")
 WORD_CLASSES = {
     VIOLENCE_BUCKET: VIOLENCE,
     INSULT_BUCKET: INSULT,
     SLUR_BUCKET: SLUR,
+    WISHED_HARM_BUCKET: HARM_URGED_WORDS,
 }
 # Every listed word's hash, sorted, with its class's bucket; its unigram buckets pick the
 # candidates in a text (one gather), and a binary search in the hashes decides.
@@ -1041,8 +1052,9 @@ class _Pairing:
 
     `offsets`: where the other word may stand, in words from the listed one. `apart`: words
     that part the two when they stand between them (besides the negations and conjunctions).
-    `not_after`: words that, just before the other word, undo the match. A match counts as
-    the pseudo-word `bucket`.
+    `not_after`: words that, just before the other word, undo the match; `not_before`: words
+    that undo it in the two words after the listed one. `also`: a second pairing the listed
+    word must match too. A match counts as the pseudo-word `bucket`.
     """
 
     bucket: int
@@ -1053,9 +1065,21 @@ class _Pairing:
     offsets: np.ndarray
     parted_by: np.ndarray
     not_after: np.ndarray
+    not_before: np.ndarray
+    also: _Pairing | None = None
 
     @classmethod
-    def of(cls, bucket, words, near, offsets, apart=frozenset(), not_after=frozenset()) -> _Pairing:
+    def of(
+        cls,
+        bucket,
+        words,
+        near,
+        offsets,
+        apart=frozenset(),
+        not_after=frozenset(),
+        not_before=frozenset(),
+        also=None,
+    ) -> _Pairing:
         hashes, near_hashes = _hashes(words), _hashes(near)
         return cls(
             bucket,
@@ -1066,13 +1090,17 @@ class _Pairing:
             np.array([d for d in offsets if d], dtype=np.int64),
             _hashes(CONJUNCTION | apart),
             _hashes(not_after),
+            _hashes(not_before),
+            None if also is None else cls.of(bucket, words, *also),
         )
 
 
 # An insult within AIM_WINDOW words of "you", on either side; a group called vermin: a word
 # of DEHUMANIZING up to AIM_WINDOW words after "are" or "son", with no "like" or "como"
 # between ("they treat refugees like animals" condemns) and no animal just before the verb
-# ("squirrels are vermin in my garden").
+# ("squirrels are vermin in my garden"); harm wished on someone: a word of HARM_WISHED up to
+# WISH_WINDOW words after "hope" or "ojalá", in English with "you" up to AIM_WINDOW words
+# before it too ("I hope you die"; "I hope the bill dies in committee" wishes a thing dead).
 _PAIRINGS = (
     _Pairing.of(
         AIMED_INSULT_BUCKET,
@@ -1088,17 +1116,53 @@ _PAIRINGS = (
         frozenset({"like", "como", "as"}),
         ANIMALS,
     ),
+    _Pairing.of(
+        WISHED_HARM_BUCKET,
+        HARM_WISHED_EN,
+        WISHING,
+        range(-WISH_WINDOW, 0),
+        not_before=HARMLESS_AFTER,
+        also=(ADDRESSEE, range(-AIM_WINDOW, 0)),
+    ),
+    _Pairing.of(
+        WISHED_HARM_BUCKET,
+        HARM_WISHED_ES_YOU,
+        WISHING,
+        range(-WISH_WINDOW, 0),
+        not_before=HARMLESS_AFTER,
+    ),
+    _Pairing.of(
+        WISHED_HARM_BUCKET,
+        HARM_WISHED_ES,
+        WISHING,
+        range(-WISH_WINDOW, 0),
+        not_before=HARMLESS_AFTER,
+        also=(ADDRESSEE_ES, (-1,)),
+    ),
 )
 
 
 def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.ndarray:
     """Indices of the words of `pairing` that have one of its near words at one of its
     offsets, in one sentence of one text, with no negation, conjunction or parting word
-    between them, no negation in the two words before the listed word, and none of its
-    `not_after` words just before the near word.
+    between them, no negation in the two words before the listed word, none of its
+    `not_after` words just before the near word, none of its `not_before` words in the two
+    after the listed word, and, with `also`, that pairing's match too.
 
     Unigram buckets pick the candidates (one gather per batch); the few left are checked.
     """
+    found = _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing)
+    if pairing.also is not None and found.shape[0]:
+        also = _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing.also)
+        found = found[np.isin(found, also)]
+    if pairing.not_before.shape[0] and found.shape[0]:
+        after = np.minimum(found[:, None] + np.arange(1, 3)[None, :], w_hash.shape[0] - 1)
+        same = (after > found[:, None]) & (w_docs[after] == w_docs[found][:, None])
+        found = found[~(same & np.isin(w_hash[after], pairing.not_before)).any(axis=1)]
+    return found
+
+
+def _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.ndarray:
     at = np.flatnonzero(pairing.candidates[unigrams])
     at = at[_lookup(at, w_hash, pairing.hashes) >= 0]
     if not at.shape[0]:
@@ -1136,7 +1200,8 @@ def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.n
 
 
 def _phrase_matches(w_docs, w_hash, pair, w_start, w_len) -> tuple[np.ndarray, ...]:
-    """Documents, starts and lengths of the listed phrases in a batch's words, in order.
+    """Documents, starts, lengths and buckets of the listed phrases in a batch's words, in
+    order.
 
     A word pair picks the few candidates (vectorized); the rest of each candidate phrase is
     compared word by word. Matches do not overlap: "we're coming for you" counts once.
@@ -1144,26 +1209,27 @@ def _phrase_matches(w_docs, w_hash, pair, w_start, w_len) -> tuple[np.ndarray, .
     empty = np.zeros(0, dtype=np.int64)
     n = w_hash.shape[0]
     if n < 2:
-        return empty, empty, empty
-    candidates = np.flatnonzero(_INTIMIDATION_STARTS[(pair >> _PAIR_SHIFT).view(np.int64)])
-    found: list[tuple[int, int]] = []
+        return empty, empty, empty, empty
+    candidates = np.flatnonzero(_PHRASE_STARTS[(pair >> _PAIR_SHIFT).view(np.int64)])
+    found: list[tuple[int, int, int]] = []
     for i in candidates.tolist():
         if found and i < found[-1][1]:
             continue
-        for words in _INTIMIDATION_TABLE.get(int(pair[i]), ()):
+        for words, bucket in _PHRASE_TABLE.get(int(pair[i]), ()):
             end = i + len(words)
             if (
                 end <= n
                 and w_docs[i] == w_docs[end - 1]
                 and all(int(w_hash[i + k]) == words[k] for k in range(2, len(words)))
             ):
-                found.append((i, end))
+                found.append((i, end, bucket))
                 break
     if not found:
-        return empty, empty, empty
-    first = np.array([i for i, _ in found], dtype=np.int64)
-    last = np.array([end - 1 for _, end in found], dtype=np.int64)
-    return w_docs[first], w_start[first], w_start[last] + w_len[last] - w_start[first]
+        return empty, empty, empty, empty
+    first = np.array([i for i, _, _ in found], dtype=np.int64)
+    last = np.array([end - 1 for _, end, _ in found], dtype=np.int64)
+    buckets = np.array([b for _, _, b in found], dtype=np.int64)
+    return w_docs[first], w_start[first], w_start[last] + w_len[last] - w_start[first], buckets
 
 
 def _word_hashes(codes: np.ndarray, doc_of: np.ndarray):
@@ -1214,29 +1280,35 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     return tables[0], tables[1]
 
 
-def _phrase_table(phrases: Sequence[str]) -> dict[int, list[tuple[int, ...]]]:
-    """Phrases as word hashes, keyed by the hash of their first word pair, longest first.
+def _phrase_table(
+    classes: dict[int, Sequence[str]],
+) -> dict[int, list[tuple[tuple[int, ...], int]]]:
+    """Each class's phrases as word hashes with the class's bucket, keyed by the hash of
+    their first word pair, longest first.
 
     Each phrase is normalized and its words hashed by the same code as a comment's, so a
     phrase matches exactly where a comment holds its words."""
-    table: dict[int, list[tuple[int, ...]]] = {}
-    for phrase in phrases:
-        codes = np.frombuffer(normalize(phrase).encode("utf-32-le"), dtype=np.uint32)
-        _, hashes, _, _ = _word_hashes(codes.astype(np.uint64), np.zeros(len(codes), np.int64))
-        assert hashes.shape[0] >= 2, phrase
-        pair = hashes[:-1] * _BIGRAM_SALT + hashes[1:]
-        table.setdefault(int(pair[0]), []).append(tuple(hashes.tolist()))
+    table: dict[int, list[tuple[tuple[int, ...], int]]] = {}
+    for bucket, phrases in classes.items():
+        for phrase in phrases:
+            codes = np.frombuffer(normalize(phrase).encode("utf-32-le"), dtype=np.uint32)
+            _, hashes, _, _ = _word_hashes(codes.astype(np.uint64), np.zeros(len(codes), np.int64))
+            assert hashes.shape[0] >= 2, phrase
+            pair = hashes[:-1] * _BIGRAM_SALT + hashes[1:]
+            table.setdefault(int(pair[0]), []).append((tuple(hashes.tolist()), bucket))
     for candidates in table.values():
-        candidates.sort(key=len, reverse=True)
+        candidates.sort(key=lambda entry: len(entry[0]), reverse=True)
     return table
 
 
-_INTIMIDATION_TABLE = _phrase_table(INTIMIDATION)
+# Intimidation, and phrases that tell someone to die, each counted as its class's pseudo-word.
+PHRASE_CLASSES = {INTIMIDATION_BUCKET: INTIMIDATION, WISHED_HARM_BUCKET: HARM_URGED}
+_PHRASE_TABLE = _phrase_table(PHRASE_CLASSES)
 # A word pair's top 16 bits pick the few pairs that can start a phrase: one gather per
 # batch, where np.isin cost 20 microseconds a comment.
 _PAIR_SHIFT = np.uint64(48)
-_INTIMIDATION_STARTS = np.zeros(1 << 16, dtype=bool)
-_INTIMIDATION_STARTS[np.array(sorted(_INTIMIDATION_TABLE), dtype=np.uint64) >> _PAIR_SHIFT] = True
+_PHRASE_STARTS = np.zeros(1 << 16, dtype=bool)
+_PHRASE_STARTS[np.array(sorted(_PHRASE_TABLE), dtype=np.uint64) >> _PAIR_SHIFT] = True
 
 
 def _hash_token(token: str) -> int:

@@ -397,3 +397,75 @@ hormigas moscas babosas caracoles garrapatas pulgas piojos chinches cucarachas t
 polillas pulgones langostas gusanos sanguijuelas cotorras loros serpientes aranas
 """
 ANIMALS = frozenset(_ANIMALS_EN.split()) | frozenset(_ANIMALS_ES.split())
+
+# Harm wished on someone: a word of dying or of harm suffered (HARM_WISHED) up to WISH_WINDOW
+# words after a word of wishing (WISHING: "hope", "deserve", "ojalá", "espero"), in English
+# with "you" up to AIM_WINDOW words before it too ("I hope you die", "hope u rot in hell",
+# "you deserve to rot", "ojalá te mueras", "ojalá revientes"), counts as one shared
+# pseudo-word; so do the phrases and words that tell someone to die or to harm themselves
+# (HARM_URGED: "go die", "kys", "tírate de un puente", "muérete"). English needs the "you":
+# things are wished dead every day ("I hope the bill dies in committee"). A negation or a
+# conjunction between, or a negation in the two words before, parts or reverses them ("I
+# hope you don't die of boredom", "ojalá no muera nadie más"), as for aimed insults.
+# Left out: verbs with a common harmless sense, "burn" ("I hope you burn off that turkey",
+# which with it was blocked out of fold), "choke" ("hope you don't choke up"), "drown" ("drown
+# out") and "starve"; "dead" ("I hope you're dead wrong"), "cancer" ("I hope you beat it"),
+# "suffer" ("they deserve to suffer the consequences"), "shot" ("hope you got your booster
+# shot"), "hit" ("hope you hit your targets"), "killed" ("hope you killed it on stage"),
+# "should" ("you should burn those receipts"), "morir" ("espero morir de viejo"), "arda"
+# ("ojalá arda el sistema"), and phrases with a common harmless sense: "kill yourself"
+# ("don't kill yourself over it"), "jump off a bridge" ("would you jump off a bridge too?"),
+# "drink bleach" (a politician's advice, discussed), "just die" ("the batteries just die").
+# Words in the two after the listed one that make it an idiom or a good wish (HARMLESS_AFTER):
+# "you deserve to die with dignity" (the debate on assisted dying), "I hope you die happy at
+# ninety", "que te mueras de envidia" and "de risa" (banter), "mereces morir con dignidad".
+_HARM_WISHED_EN = """
+die dies rot perish raped hanged lynched stabbed murdered
+"""
+# Spanish: the forms of "tú" and "vosotros" say who ("ojalá revientes"); those of the third
+# person only with "te" or "os" just before ("ojalá te atropelle un camión"), since things
+# die and burst too ("espero que la ley muera en el Congreso", "ojalá revienten las urnas").
+_HARM_WISHED_ES_YOU = """
+mueras muerais murieras murierais pudras pudrais revientes revienteis ahogues ahogueis
+atragantes
+"""
+_HARM_WISHED_ES = """
+muera mueran pudra pudran reviente revienten ahogue ahoguen atropelle atropellen violen
+maten apunalen linchen disparen quemen
+"""
+HARM_WISHED_EN = frozenset(_HARM_WISHED_EN.split())
+HARM_WISHED_ES_YOU = frozenset(_HARM_WISHED_ES_YOU.split())
+HARM_WISHED_ES = frozenset(_HARM_WISHED_ES.split())
+_WISHING = """
+hope hopes hoping hopefully wish wishing deserve deserves
+ojala espero esperemos deseo mereces mereceis merece merecen
+"""
+WISHING = frozenset(_WISHING.split())
+_HARMLESS_AFTER = """
+with peacefully happy laughing old dignity con dignidad envidia risa ganas gusto
+aburrimiento verguenza sueno viejo vieja
+"""
+HARMLESS_AFTER = frozenset(_HARMLESS_AFTER.split())
+WISH_WINDOW = 5
+# "you" for wished harm: the pronouns, and "u" and "ya" as written in comments; in Spanish
+# the object pronouns.
+ADDRESSEE = frozenset(["you", "u", "ya", "yourself", "yourselves"])
+ADDRESSEE_ES = frozenset(["te", "os"])
+_HARM_URGED_EN = """
+go die | die in a fire | die in a ditch | go kill yourself | go kill urself | go kill yourselves
+kill yourself already | go hang yourself | go jump off a bridge | go drink bleach
+neck yourself | go play in traffic
+"""
+_HARM_URGED_ES = """
+vete a morir | vete a morirte | ve a morirte | andate a morir | tirate de un puente
+tirate por un puente | tirate por la ventana | pegate un tiro | que te pudras
+que os pudrais
+"""
+HARM_URGED = tuple(
+    phrase.strip()
+    for block in (_HARM_URGED_EN, _HARM_URGED_ES)
+    for line in block.strip().splitlines()
+    for phrase in line.split("|")
+)
+# One word that says the same: "kill yourself", "muérete", "mátate", "suicídate", "ahórcate".
+HARM_URGED_WORDS = frozenset(["kys", "muerete", "matate", "suicidate", "ahorcate"])

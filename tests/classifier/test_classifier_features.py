@@ -234,6 +234,44 @@ def test_a_group_called_vermin_counts_as_one_shared_word() -> None:
     assert fx.CALLED_VERMIN_BUCKET not in apart.bucket
 
 
+def test_harm_wished_on_someone_counts_as_one_shared_word() -> None:
+    texts = [
+        "I hope you die slowly.",
+        "You deserve to rot, honestly.",
+        "Ojalá te mueras.",
+        "Ojalá te atropelle un camión.",
+        "Die in a fire. Just go die already.",
+        "kys",
+        "Tírate de un puente.",
+        "I hope the bill dies in committee.",
+        "I hope nobody else dies on that road.",
+        "I hope you don't burn out.",
+        "Ojalá no muera nadie más.",
+        "Espero que la ley muera en el Senado.",
+        "I hope you do well. People die on that road.",
+        "Don't kill yourself over the deadline.",
+        "If you are terminally ill, you deserve to die with dignity.",
+        "Espero que te mueras de envidia con las fotos.",
+    ]
+    hashed, counts, words = _pseudo_word(texts, fx.WISHED_HARM_BUCKET)
+    # English wishes harm on "you", not on a thing; Spanish says whom by the verb's form or
+    # "te". A negation parts them, and so does a sentence's end; "kill yourself" alone is an
+    # idiom too often to count, and so are dying with dignity and "de envidia".
+    assert counts == [1, 1, 1, 1, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert words == {
+        "die",
+        "rot",
+        "mueras",
+        "atropelle",
+        "go die",
+        "die in a fire",
+        "kys",
+        "tirate de un puente",
+    }
+    apart = fx.hash_texts(fx.normalize_many(["I hope you", "die"]))
+    assert fx.WISHED_HARM_BUCKET not in apart.bucket
+
+
 def test_aimed_insult_words_are_listed_apart_from_the_classes() -> None:
     # The mild words stay out of every class ("a stupid law"); "you" words are no insult.
     listed = frozenset().union(*fx.WORD_CLASSES.values(), lexicon.PROFANITY)
@@ -247,6 +285,14 @@ def test_aimed_insult_words_are_listed_apart_from_the_classes() -> None:
         lexicon.DEHUMANIZING,
         lexicon.BEING_PLURAL,
         lexicon.ANIMALS,
+        lexicon.HARM_WISHED_EN,
+        lexicon.HARM_WISHED_ES_YOU,
+        lexicon.HARM_WISHED_ES,
+        lexicon.WISHING,
+        lexicon.ADDRESSEE,
+        lexicon.ADDRESSEE_ES,
+        lexicon.HARM_URGED_WORDS,
+        lexicon.HARMLESS_AFTER,
     )
     for words in lists:
         assert all(w == fx.normalize(w) and w.isalpha() for w in words)
