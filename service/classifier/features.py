@@ -940,8 +940,9 @@ def hash_texts(
         (w_docs[in_class], w_start[in_class], w_len[in_class], word_classes),
         _phrase_matches(w_docs, w_hash, pair, w_start, w_len),
     ]
+    maybe = np.flatnonzero(_PAIRED_CANDIDATES[unigrams])  # one gather for every pairing
     for pairing in _PAIRINGS:
-        at = _paired(codes, w_docs, w_hash, w_start, unigrams, pairing)
+        at = _paired(codes, w_docs, w_hash, w_start, unigrams, pairing, maybe)
         found.append((w_docs[at], w_start[at], w_len[at], np.full_like(at, pairing.bucket)))
     for class_docs, class_start, class_len, class_buckets in found:
         if class_docs.shape[0]:
@@ -1141,20 +1142,23 @@ _PAIRINGS = (
     ),
 )
 
+# Every pairing's listed words: one gather over a batch's words picks what any of them may hold.
+_PAIRED_CANDIDATES = np.logical_or.reduce([p.candidates for p in _PAIRINGS])
 
-def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.ndarray:
+
+def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing, maybe) -> np.ndarray:
     """Indices of the words of `pairing` that have one of its near words at one of its
     offsets, in one sentence of one text, with no negation, conjunction or parting word
     between them, no negation in the two words before the listed word, none of its
     `not_after` words just before the near word, none of its `not_before` words in the two
     after the listed word, and, with `also`, that pairing's match too.
 
-    Unigram buckets pick the candidates (one gather per batch); the few left are checked.
+    `maybe`: the words whose unigram bucket any pairing lists (one gather per batch for all
+    pairings); the pairing's own buckets, then its hashes, pick its words among them.
     """
-    found = _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing)
+    found = _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing, maybe)
     if pairing.also is not None and found.shape[0]:
-        also = _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing.also)
-        found = found[np.isin(found, also)]
+        found = _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing.also, found)
     if pairing.not_before.shape[0] and found.shape[0]:
         after = np.minimum(found[:, None] + np.arange(1, 3)[None, :], w_hash.shape[0] - 1)
         same = (after > found[:, None]) & (w_docs[after] == w_docs[found][:, None])
@@ -1162,8 +1166,8 @@ def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.n
     return found
 
 
-def _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing) -> np.ndarray:
-    at = np.flatnonzero(pairing.candidates[unigrams])
+def _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing, maybe):
+    at = maybe[pairing.candidates[unigrams[maybe]]]
     at = at[_lookup(at, w_hash, pairing.hashes) >= 0]
     if not at.shape[0]:
         return at
