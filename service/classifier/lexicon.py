@@ -418,7 +418,7 @@ ANIMALS = frozenset(_ANIMALS_EN.split()) | frozenset(_ANIMALS_ES.split())
 # "drink bleach" (a politician's advice, discussed), "just die" ("the batteries just die").
 # Words in the two after the listed one that make it an idiom or a good wish (HARMLESS_AFTER):
 # "you deserve to die with dignity" (the debate on assisted dying), "I hope you die happy at
-# ninety", "que te mueras de envidia" and "de risa" (banter), "mereces morir con dignidad".
+# ninety", "que te mueras de envidia" and "de risa" (banter).
 _HARM_WISHED_EN = """
 die dies rot perish raped hanged lynched stabbed murdered
 """
