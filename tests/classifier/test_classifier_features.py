@@ -164,8 +164,12 @@ def test_phrases_of_intimidation_count_as_one_shared_phrase() -> None:
     assert set(hashed.parts[-1][1].tolist()) == {fx.INTIMIDATION_BUCKET}
     assert np.all(np.diff(hashed.parts[-1][0]) >= 0)
     # A phrase never spans two comments.
-    apart = fx.hash_texts(fx.normalize_many(["I know where", "you live now"]))
-    assert fx.INTIMIDATION_BUCKET not in apart.bucket
+    _never_across_comments("I know where", "you live now", fx.INTIMIDATION_BUCKET)
+
+
+def _never_across_comments(first: str, second: str, bucket: int) -> None:
+    """Words that would match `bucket` together, split over two comments, do not."""
+    assert bucket not in fx.hash_texts(fx.normalize_many([first, second])).bucket
 
 
 def _pseudo_word(texts: list[str], bucket: int) -> tuple[fx.Hashed, list[int], set[str]]:
@@ -202,9 +206,7 @@ def test_an_insult_aimed_at_you_counts_as_one_shared_word() -> None:
     assert words == {"dumbest", "idiot", "tonto", "ignorante", "bobo"}
     # Its own part, after the classes': the word n-grams keep their places.
     assert set(hashed.parts[-1][1].tolist()) == {fx.AIMED_INSULT_BUCKET}
-    # Never across two comments.
-    apart = fx.hash_texts(fx.normalize_many(["thank you", "stupid rule"]))
-    assert fx.AIMED_INSULT_BUCKET not in apart.bucket
+    _never_across_comments("thank you", "stupid rule", fx.AIMED_INSULT_BUCKET)
 
 
 def test_a_group_called_vermin_counts_as_one_shared_word() -> None:
@@ -228,10 +230,9 @@ def test_a_group_called_vermin_counts_as_one_shared_word() -> None:
     # an animal said to be one, in the literal sense.
     assert counts == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
     assert words == {"rats", "vermin", "ratas"}
-    # Its own part, the last: the word n-grams keep their places.
+    # Its own part, after the aimed insult's: the word n-grams keep their places.
     assert set(hashed.parts[-1][1].tolist()) == {fx.CALLED_VERMIN_BUCKET}
-    apart = fx.hash_texts(fx.normalize_many(["they are", "rats"]))
-    assert fx.CALLED_VERMIN_BUCKET not in apart.bucket
+    _never_across_comments("they are", "rats", fx.CALLED_VERMIN_BUCKET)
 
 
 def test_harm_wished_on_someone_counts_as_one_shared_word() -> None:
@@ -268,8 +269,7 @@ def test_harm_wished_on_someone_counts_as_one_shared_word() -> None:
         "kys",
         "tirate de un puente",
     }
-    apart = fx.hash_texts(fx.normalize_many(["I hope you", "die"]))
-    assert fx.WISHED_HARM_BUCKET not in apart.bucket
+    _never_across_comments("I hope you", "die", fx.WISHED_HARM_BUCKET)
 
 
 def test_aimed_insult_words_are_listed_apart_from_the_classes() -> None:
