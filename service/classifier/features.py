@@ -396,6 +396,8 @@ def _texts_matching(
 ) -> list[int]:
     """Indices of the texts of `joined` (texts joined by _SEP) in which any pattern matches
     (a str pattern: where it occurs)."""
+    if len(parts) == 1:  # one comment, as the service scores them: any match will do
+        return [0] if _has_hint(joined, patterns) else []
     found: list[int] = []
     for p in patterns:
         if isinstance(p, str):
@@ -941,7 +943,7 @@ def hash_texts(
         _phrase_matches(w_docs, w_hash, pair, w_start, w_len),
     ]
     maybe = np.flatnonzero(_PAIRED_CANDIDATES[unigrams])  # one gather for every pairing
-    for pairing in _PAIRINGS:
+    for pairing in _PAIRINGS if maybe.shape[0] else ():  # most comments hold none
         at = _paired(codes, w_docs, w_hash, w_start, unigrams, pairing, maybe)
         found.append((w_docs[at], w_start[at], w_len[at], np.full_like(at, pairing.bucket)))
     for class_docs, class_start, class_len, class_buckets in found:
@@ -1168,7 +1170,8 @@ def _paired(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing, maybe) 
 
 def _paired_once(codes, w_docs, w_hash, w_start, unigrams, pairing: _Pairing, maybe):
     at = maybe[pairing.candidates[unigrams[maybe]]]
-    at = at[_lookup(at, w_hash, pairing.hashes) >= 0]
+    if at.shape[0]:
+        at = at[_lookup(at, w_hash, pairing.hashes) >= 0]
     if not at.shape[0]:
         return at
     near = at[:, None] + pairing.offsets[None, :]

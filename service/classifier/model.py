@@ -220,6 +220,8 @@ class Classifier:
         if not samples:
             return np.zeros((0, len(HEADS)))
         probs = self.calibrate(self.logits(samples))
+        if np.isfinite(probs).all():  # nearly always: the check costs less than the repair
+            return probs
         return np.nan_to_num(probs, nan=0.5, posinf=1.0, neginf=0.0)
 
     def score(self, samples: Sequence[Sample], *, explain: bool = False) -> list[Scores]:
