@@ -49,7 +49,7 @@ MAX_CHARS = 3_000
 
 # Stored in every artifact: a model only scores the features it was trained on. Bump it with
 # any change to what normalization, shape tokens or hashing produce.
-FEATURE_VERSION = 12
+FEATURE_VERSION = 13
 CHAR_NGRAMS = (2, 3, 4, 5)
 WORD_NGRAMS = (1, 2)
 N_BITS = 20
@@ -62,6 +62,21 @@ N_FEATURES = N_TEXT_FEATURES + (1 << TOKEN_BITS)
 # regularization keeps a token from outweighing what the text says: at value 1, "has no link"
 # alone pushed SMS spam to ham (SMS F1 0.929; 0.954 at this value).
 TOKEN_VALUE = 0.15
+# A text's n-grams are divided by its norm (the root of their idf-squared sum), but never by
+# less than the root of NORM_FLOOR, about the norm of a 45-character comment. Divided by its
+# own small norm, each word of a four-word comment weighed as much as a long comment's whole
+# text, so one word decided it: "What a stupid law." was blocked (abuse 0.99, "stupid" +4.5
+# logits), "Vote them all out." held (0.65). With the floor a short comment says less, both
+# ways: 2026.11.28-21 holds the first (0.94), publishes the second (0.38) and still blocks
+# "You idiot." (0.99); figures in models/MODEL_CARD.md, "What changed in -21".
+NORM_FLOOR = 6000.0
+
+
+def text_norms(squares: np.ndarray) -> np.ndarray:
+    """Each text's norm from the sum of its n-grams' squared weights, at least the floor's
+    (so never 0, even for a text without n-grams)."""
+    return np.sqrt(np.maximum(squares, NORM_FLOOR))
+
 
 _MASK64 = (1 << 64) - 1
 _BASE = 0x100000001B3  # odd, so it has an inverse modulo 2**64
@@ -1339,8 +1354,7 @@ def weighted_matrix(hashed: Hashed, idf: np.ndarray) -> sp.csr_matrix:
     """The model's input: idf-weighted n-gram counts over each text's norm, plus meta tokens."""
     doc, bucket = hashed.doc, hashed.bucket
     w = idf[bucket].astype(np.float64)
-    norms = np.sqrt(np.bincount(doc, weights=w * w, minlength=hashed.n_docs))
-    norms[norms == 0] = 1.0
+    norms = text_norms(np.bincount(doc, weights=w * w, minlength=hashed.n_docs))
     data = w / norms[doc]
     if hashed.meta is not None:
         doc = np.concatenate((doc, hashed.meta[0]))

@@ -8,7 +8,6 @@ objects, no custom classes), so the list of types trusted on load is short and f
 from __future__ import annotations
 
 import json
-import math
 import os
 import platform
 import re
@@ -191,8 +190,7 @@ class Classifier:
                 shape=(len(parts) * n, table.shape[0]),
             )
             sums = (counts @ table).reshape(len(parts), n, table.shape[1]).sum(axis=0)
-        norms = np.sqrt(sums[:, 0])
-        norms[norms == 0] = 1.0
+        norms = fx.text_norms(sums[:, 0])
         out = sums[:, 1:] / norms[:, None] + self._intercept
         if hashed.meta is not None:
             docs, buckets = hashed.meta
@@ -251,7 +249,7 @@ class Classifier:
         (z,) = self._logits(hashed)
         p = self.calibrate(z)
         rows = self._table[hashed.bucket]
-        norm = math.sqrt(float(rows[:, 0].sum())) or 1.0
+        norm = float(fx.text_norms(rows[:, 0].sum(keepdims=True))[0])
         # Explained: the labels moderation decides on (spam, abuse), not the kinds.
         contrib = rows[:, 1 : 1 + len(LABELS)] / norm * self._calibration[: len(LABELS), 0]
         text = hashed.text

@@ -435,6 +435,24 @@ def test_words_of_a_class_also_count_as_the_class() -> None:
     assert one.text[one.start[at] : one.start[at] + one.length[at]] == "stab"
 
 
+def test_a_short_comment_is_divided_by_the_floor_not_by_its_own_norm() -> None:
+    # Over its own small norm, each word of a short comment weighed as much as a long
+    # comment's whole text; under the floor a short comment's n-grams weigh less.
+    idf = np.full(fx.N_FEATURES, 10.0, dtype=np.float32)  # about a large corpus's idf
+    short, long = "Nice post.", " ".join(["The council voted on the budget again."] * 5)
+    hashed = fx.hash_texts(fx.normalize_many([short, long]))
+    squares = np.bincount(hashed.doc, minlength=2) * 100.0
+    assert squares[0] < fx.NORM_FLOOR < squares[1]
+    X = fx.weighted_matrix(hashed, idf).toarray().astype(np.float64)
+    # Each occurrence of the short comment is idf over the floor's root, not over its own norm.
+    assert X[0][X[0] > 0].min() == pytest.approx(10.0 / np.sqrt(fx.NORM_FLOOR), rel=1e-6)
+    # Its own norm would have made this 1 (the short comment repeats no n-gram).
+    assert (X[0] ** 2).sum() == pytest.approx(squares[0] / fx.NORM_FLOOR, rel=1e-5)
+    # The long one has its own unit norm (at least 1 once repeated n-grams are summed).
+    assert (X[1] ** 2).sum() >= 1.0 - 1e-6
+    assert fx.text_norms(np.zeros(1))[0] > 0  # a text without n-grams divides by the floor
+
+
 @pytest.mark.parametrize("heads", [2, 5])
 def test_logits_match_the_weighted_matrix(heads: int) -> None:
     rng = np.random.default_rng(0)

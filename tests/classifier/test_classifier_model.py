@@ -110,6 +110,20 @@ def test_civil_political_comments_are_published(shipped: Classifier) -> None:
         assert decide(s.spam, s.abuse, defaults).status == Status.PUBLISHED, text
 
 
+def test_a_short_comment_is_not_decided_by_one_word(shipped: Classifier) -> None:
+    # In a few words one word is most of the text (fx.NORM_FLOOR): a short verdict on a law
+    # or on politicians was blocked or held for "stupid", "hate" or "all"; short insults
+    # must still be kept back.
+    verdicts = ["Vote them all out.", "I hate this bill.", "Lies, all of it.", "What a stupid law."]
+    insults = ["You idiot.", "Shut up, moron.", "Cállate, idiota.", "Eres un imbécil."]
+    defaults = Thresholds()
+    for text, s in zip(verdicts, shipped.score([Sample(t) for t in verdicts]), strict=True):
+        assert decide(s.spam, s.abuse, defaults).status != Status.BLOCKED, text
+    assert sum(s.abuse < defaults.abuse_hold for s in shipped.score(map(Sample, verdicts))) >= 3
+    for text, s in zip(insults, shipped.score([Sample(t) for t in insults]), strict=True):
+        assert decide(s.spam, s.abuse, defaults).status != Status.PUBLISHED, text
+
+
 @pytest.mark.parametrize("text", INSULTS + THREATS + IDENTITY)
 def test_abuse_scores_high(shipped: Classifier, text: str) -> None:
     (s,) = shipped.score([Sample(text)])
