@@ -117,9 +117,10 @@ def test_a_short_comment_is_not_decided_by_one_word(shipped: Classifier) -> None
     verdicts = ["Vote them all out.", "I hate this bill.", "Lies, all of it.", "What a stupid law."]
     insults = ["You idiot.", "Shut up, moron.", "Cállate, idiota.", "Eres un imbécil."]
     defaults = Thresholds()
-    for text, s in zip(verdicts, shipped.score([Sample(t) for t in verdicts]), strict=True):
+    scored = shipped.score([Sample(t) for t in verdicts])
+    for text, s in zip(verdicts, scored, strict=True):
         assert decide(s.spam, s.abuse, defaults).status != Status.BLOCKED, text
-    assert sum(s.abuse < defaults.abuse_hold for s in shipped.score(map(Sample, verdicts))) >= 3
+    assert sum(s.abuse < defaults.abuse_hold for s in scored) >= 3
     for text, s in zip(insults, shipped.score([Sample(t) for t in insults]), strict=True):
         assert decide(s.spam, s.abuse, defaults).status != Status.PUBLISHED, text
 
