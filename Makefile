@@ -35,7 +35,7 @@ model: $(BIN)/moderato
 	$(BIN)/moderato train \
 	  --data ../shared/data/youtube_spam --data ../shared/data/sms_spam \
 	  --data ../shared/data/davidson_offensive --data ../shared/data/olid \
-	  --seed data/seed.csv --out models --version 2026.11.28-21
+	  --seed data/seed.csv --out models --version 2026.11.28-22
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -469,3 +469,50 @@ HARM_URGED = tuple(
 )
 # One word that says the same: "kill yourself", "muérete", "mátate", "suicídate", "ahórcate".
 HARM_URGED_WORDS = frozenset(["kys", "muerete", "matate", "suicidate", "ahorcate"])
+
+# A group told to leave the country: a word of the homeland (HOMELAND) with "your", "their",
+# "su" or the like (WHOSE) one or two words before it, and a word of going or sending back
+# (EXPELLING) up to EXPEL_WINDOW words before it, in the same sentence: "go back to your own
+# country", "get out of our country", "que se vuelvan a su país", "largaos de vuestra
+# tierra", "de vuelta a su país". So do the stock phrases that send people back where they
+# came from (EXPELLED), matched like the intimidation phrases. Calls for mass expulsion are
+# identity attacks here (data/README.md). Not counted: a country merely named ("the economy
+# of their country"); leaving it ("young people leave their country": "leave" is not listed);
+# one's own journey back (COMING_BACK just before the verb: "I moved back to my country",
+# "they came back to their country"); and, as for aimed insults, a negation in the two words
+# before the homeland or between, a conjunction between, or a sentence's end.
+# Left out: "fuera" ("estudiar fuera de su país": abroad), "home" and "casa" ("send the troops
+# home", "vuelve a casa"), "deport" (the policy is argued civilly, "mass deportation would
+# cost billions"; calls for it keep their own n-grams), "return", "volver" and "regresar" as
+# infinitives ("help refugees return to their country", "quieren volver a su país"). Still
+# counted, and left to the words around it: a return wished for people ("refugees should be
+# able to go back to their country"), which the seed sets against the attacks.
+_EXPELLING_EN = "back out"
+_EXPELLING_ES = """
+vuelve vuelvan volved vuelvanse vuelvase regresa regresen regresense regresad regresaos
+regresate largate largaos larguense larguese vete idos iros vayanse vayase marchaos
+marchense marchate echadlos echarlos expulsadlos expulsarlos devolvedlos mandadlos vuelta
+"""
+EXPELLING = frozenset(_EXPELLING_EN.split()) | frozenset(_EXPELLING_ES.split())
+_HOMELAND = "country countries homeland homelands pais paises tierra tierras"
+HOMELAND = frozenset(_HOMELAND.split())
+_WHOSE = """
+your their our own tu tus su sus vuestro vuestra vuestros vuestras nuestro nuestra
+nuestros nuestras propio propia propios propias
+"""
+WHOSE = frozenset(_WHOSE.split())
+_COMING_BACK = """
+came come comes coming moved move moves moving went flew welcome brought bring bringing
+travel traveled travelled
+"""
+COMING_BACK = frozenset(_COMING_BACK.split())
+EXPEL_WINDOW = 4
+_EXPELLED = """
+back where you came from | back to where you came from | back where they came from
+back to where they came from | back where you belong | back where they belong
+de donde viniste | de donde vinisteis | de donde vinieron | por donde viniste
+por donde vinisteis | por donde vinieron
+"""
+EXPELLED = tuple(
+    phrase.strip() for line in _EXPELLED.strip().splitlines() for phrase in line.split("|")
+)

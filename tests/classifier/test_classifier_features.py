@@ -32,6 +32,7 @@ TEXTS = [
     " or example dot com",
     "{Hi|Hello}! {Great|Nice} post, visit my {site|blog}",
     "F*ck this, SH!T, vete a la m*erda p*ta, a**hole; *so* good! wow! a*b and f***",
+    "Support line +1 (844) 555-0123, 24/7. Already 2.100.000.000 views",
 ]
 
 
@@ -135,6 +136,28 @@ def test_spam_template_markup_gets_a_token() -> None:
     # One group is code or an aside, not a spam tool's template.
     assert fx.shape_tokens(["In Rust, match x {A|B => 1}; easy."]) == [[]]
     assert fx.token_name("shape:spintax") == "(spam-template markup {a|b})"
+
+
+def test_phone_numbers_get_a_token() -> None:
+    assert "shape:phone-number" in fx.shape_tokens(TEXTS)[-1]
+    for text in (
+        "Call our helpline at +1-800-555-0142 now",
+        "Llame al 900 555 014 para asistencia",
+        "WhatsApp +34 611 555 013",
+        "ring 0800.555.0147 today",
+        "text me on 07700900123",
+    ):
+        assert fx.shape_tokens([text]) == [["shape:phone-number"]], text
+    # Amounts, dates, short numbers, handles and numbers inside links are not phone numbers.
+    for text in (
+        "Now at 1,884,034,783 views, or 2.100.000.000 in Spanish",
+        "Published 2024-03-17, updated 17/03/2024",
+        "I paid 350 and then 1200 more",
+        "@100046729 lol",
+        "read https://example.org/news/2024/123456789012 first",
+    ):
+        assert "shape:phone-number" not in fx.shape_tokens([text])[0], text
+    assert fx.token_name("shape:phone-number") == "(phone number)"
 
 
 def test_phrases_of_intimidation_count_as_one_shared_phrase() -> None:
@@ -270,6 +293,30 @@ def test_harm_wished_on_someone_counts_as_one_shared_word() -> None:
         "tirate de un puente",
     }
     _never_across_comments("I hope you", "die", fx.WISHED_HARM_BUCKET)
+
+
+def test_a_group_told_to_leave_the_country_counts_as_one_shared_word() -> None:
+    texts = [
+        "Go back to your own country, all of you.",
+        "Que se vuelvan a su país.",
+        "Largaos de vuestra tierra.",
+        "Send them all back where they came from.",
+        "Que se vayan por donde vinieron.",
+        "I moved back to my country after ten years abroad.",
+        "Young people leave their country because there are no jobs.",
+        "Companies move jobs out of the country.",
+        "The economy of their country is collapsing.",
+        "Quieren volver a su país cuando acabe la guerra.",
+        "Mi hermano estudia fuera de su país.",
+        "Nobody went back. Their country was at war.",
+    ]
+    hashed, counts, words = _pseudo_word(texts, fx.TOLD_TO_LEAVE_BUCKET)
+    # A homeland with "your" or "su" and a verb of sending back before it, or the stock
+    # phrase; not one's own journey back, nor leaving, nor a country merely named, nor "fuera"
+    # (abroad), nor a sentence's end between.
+    assert counts == [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert words == {"country", "pais", "tierra", "back where _ came from", "por donde vinieron"}
+    _never_across_comments("go back to your", "country", fx.TOLD_TO_LEAVE_BUCKET)
 
 
 def test_aimed_insult_words_are_listed_apart_from_the_classes() -> None:

@@ -125,6 +125,35 @@ def test_a_short_comment_is_not_decided_by_one_word(shipped: Classifier) -> None
         assert decide(s.spam, s.abuse, defaults).status != Status.PUBLISHED, text
 
 
+def test_a_scam_with_a_phone_number_is_kept_back(shipped: Classifier) -> None:
+    # Fake support lines and "recovery agents" live by a phone number; the reader who posts
+    # one is rare. -21 published the first.
+    scams = [
+        "Had the same printer issue. Called HP helpline 1-800-555-0147, they sorted it remotely.",
+        "Lost access to my Coinbase wallet, recovery agent on +1 (415) 555-0176 got it back.",
+    ]
+    for text, s in zip(scams, shipped.score([Sample(t) for t in scams]), strict=True):
+        assert decide(s.spam, s.abuse, Thresholds()).status != Status.PUBLISHED, text
+
+
+def test_a_group_told_to_go_back_is_kept_back(shipped: Classifier) -> None:
+    # Calls to send a group back are identity attacks (data/README.md); a reader's own
+    # journey home is not. -21 published both attacks.
+    attacks = [
+        "Send them all back where they came from.",
+        "Vosotros los gitanos, largaos de nuestra tierra.",
+    ]
+    civil = [
+        "I moved back to my country after ten years abroad and it was hard.",
+        "Mi padre volvió a su país a los setenta y fue lo mejor que hizo.",
+    ]
+    defaults = Thresholds()
+    for text, s in zip(attacks, shipped.score([Sample(t) for t in attacks]), strict=True):
+        assert decide(s.spam, s.abuse, defaults).status != Status.PUBLISHED, text
+    for text, s in zip(civil, shipped.score([Sample(t) for t in civil]), strict=True):
+        assert decide(s.spam, s.abuse, defaults).status == Status.PUBLISHED, text
+
+
 @pytest.mark.parametrize("text", INSULTS + THREATS + IDENTITY)
 def test_abuse_scores_high(shipped: Classifier, text: str) -> None:
     (s,) = shipped.score([Sample(text)])
