@@ -190,3 +190,15 @@ def test_the_correction_changes_only_the_labels_it_is_taught(shipped) -> None:
     assert np.allclose(out["intercept"][:2] - params["intercept"][:2], fit.delta0 / 1.5)
     assert np.array_equal(out["intercept"][2:], params["intercept"][2:])
     assert out["calibration"] is params["calibration"]
+
+
+def test_legitimate_comments_held_are_counted_at_the_services_thresholds() -> None:
+    # Spam is held from 0.5 and abuse from 0.65 by default: a civil comment whose abuse rises
+    # to 0.6 is still published, so it does not count against a candidate; spam at 0.55 does.
+    y = np.zeros((4, 2))
+    p_old = np.full((4, 2), 0.1)
+    p_new = np.array([[0.1, 0.6], [0.55, 0.1], [0.1, 0.7], [0.1, 0.1]])
+    reasons: list[str] = []
+    out = site._compare(p_old, p_new, y, reasons, "seed corpus")
+    assert out["ham_held"] == {"current": 0.0, "candidate": 0.5}
+    assert reasons[-1] == "seed corpus: legitimate comments held 50.0% vs 0.0%"
