@@ -48,45 +48,50 @@ from .training import RANDOM_STATE, binary_metrics
 
 MIN_LABELS = 20
 HELD_OUT_SHARE = 0.25
-# Strength of the pull towards "no change": high enough that a handful of odd decisions do
-# not rewrite the model, low enough that a phrase rejected again and again moves.
-L2_PENALTY = 0.5
+# Strength of the pull towards "no change", on each weight's effect in logits (the weight
+# times the feature's typical value where it occurs): high enough that a handful of odd
+# decisions do not rewrite the model, low enough that a phrase rejected again and again moves.
+L2_PENALTY = 1.0
+# The pull on the intercept, which moves every comment's score at once. Moderators label the
+# comments the model put in front of them, a sample with far more abuse than the site gets, so
+# the share they reject says little about the site: a shift of one logit for all comments
+# costs 25 nats, more than a few dozen labels gain from it, and the correction learns which
+# words the site rejects instead.
+INTERCEPT_PENALTY = 50.0
 # How much worse than the current model a candidate may be and still be promoted.
 # Log loss may grow by the larger of an absolute and a relative margin: on the seed corpus the
-# shipped model's loss is tiny, and quadrupling it is a real regression.
-# The seed corpus is the base model's training data (its loss is near zero) with other base
-# rates than a site's: a site whose moderators reject more shifts probabilities there by a few
-# hundredths of a nat (for the put-down taught in tests/classifier/test_classifier_retrain.py:
-# 0.030 -> 0.109 with 2026.11.28-22, 0.029 -> 0.102 with -21, 0.028 -> 0.103 with -20, 0.028 ->
-# 0.105 with -19, 0.024 -> 0.104 with -18, 0.024 -> 0.111 with -16, 0.024 -> 0.103 with -15,
-# 0.025 -> 0.106 with -14, 0.025 -> 0.101 with -13, 0.027 -> 0.092 with -12, 0.028 -> 0.085 with
-# -9; 0.023 -> 0.074 with -7 and -8, -> 0.059 with -6, whose seeds had fewer civil comments near
-# the threshold), while moderators who teach the opposite of the seed raise it by about three
-# twentieths (0.030 -> 0.209 with -22, 0.029 -> 0.194 with -21, 0.028 -> 0.208 with -20, 0.028
-# -> 0.208 with -19, 0.024 -> 0.194 with -18, 0.024 -> 0.209 with -16, 0.024 -> 0.181 with -15,
-# 0.025 -> 0.189 with -14, 0.025 -> 0.177 with -13, 0.027 -> 0.178 with -12, 0.028 -> 0.167 with
-# -9).
-# The margin sits between the two with room on both sides. The site's own held-out labels get
-# the tight margin.
+# shipped model's loss is tiny, and quadrupling it is a real regression. The site's own
+# held-out labels get the tight margin.
+# On the seed corpus (the base model's training data), what a candidate must not do is change
+# what the service decides: hold more of its legitimate comments (`ham_held`) or publish more
+# of its abusive ones (`abuse_kept`), counted at the service's default hold thresholds (spam
+# from 0.5, abuse from 0.65; 0.5 for abuse is no line the service draws). With
+# 2026.11.28-22, the put-down taught in tests/test_retrain.py changes neither (0 % of the
+# seed's civil comments held; 100 % of its abuse kept back) and lowers the seed's abuse log
+# loss (0.030 -> 0.029); moderators who approve insults and reject civil comments
+# (tests/classifier/test_classifier_retrain.py) publish 1.7 % of the seed's abuse (11 of
+# 647) and raise its log loss to 0.074. Before the correction's pull was measured in logits
+# (see `_fit`), it moved mostly its intercept: the put-down raised every comment's abuse logit
+# by 2.0, held 3.5 % of the seed's civil comments at 0.5, and still published "log off,
+# doomposter" (0.07 -> 0.45) after moderators had rejected it; the opposite raised the log
+# loss to 0.209, which a margin of 0.1 caught.
 TOLERANCE = {
     "log_loss": 0.01,
-    "seed_log_loss": 0.1,
+    "seed_log_loss": 0.05,
     "log_loss_relative": 0.25,
     "roc_auc": 0.02,
     "ham_held": 0.03,
+    "abuse_kept": 0.01,
 }
 HOLD = 0.5
-# "Held", for the check on legitimate comments, as the service holds them by default: spam
-# from 0.5, abuse from 0.65. At 0.5 for both, the put-down taught in tests/test_retrain.py held
-# 3.5 % of the seed's civil comments with 2026.11.28-22, over the 3 % margin, where the service
-# holds 0.45 % of them (moderators who teach the opposite: 4.8 %): each of 2,273 rows moved a
-# little, and 0.5 for abuse is no line the service draws.
-HAM_HOLD = np.array([Thresholds().spam_hold, Thresholds().abuse_hold])
+SERVICE_HOLD = np.array([Thresholds().spam_hold, Thresholds().abuse_hold])
 # Comments hashed at a time: hashing's temporary arrays are several times what they produce.
 FEATURE_CHUNK = 10_000
 # L-BFGS iterations: the candidate from zero, the final fit from the candidate's solution.
-# With the columns scaled (see `_design`), 15 reach the held-out loss of a full solve at
-# 100,000 labels to within 0.001; each costs two matrix passes per label.
+# With the columns scaled (see `_design`), 15 reached the held-out loss of a full solve at
+# 100,000 labels to within 0.001 when the pull was on the weights themselves; with the pull on
+# their effect, words move further and 20 come within 0.01 of 60 (held-out abuse log loss
+# 0.081 against 0.072 on bench_retrain.py's labels). Each costs two matrix passes per label.
 MAX_ITER = {"candidate": 20, "final": 10}
 # The n-gram kinds the correction learns over: word 1- and 2-grams (`fx.Hashed.parts` lists
 # the character kinds first).
@@ -149,7 +154,7 @@ def retrain(
     y = labels.y
     n_train = len(train)
     progress(f"hashing {len(labels)} comments")
-    design = _design(base, current, labels, n_train, progress)
+    design = _design(base, labels, n_train, progress)
     progress(
         f"fitting on {n_train}, checking on {len(test)} held-out labels "
         f"({design.X.nnz / len(labels):.0f} word and token values per comment, "
@@ -159,9 +164,12 @@ def retrain(
     candidate = Classifier(_params(base, design, fit, "candidate"))
     metrics: dict = {"label_counts": counts}
     reasons: list[str] = []
-    p_old = _probabilities(current, design.current_logits)
+    # Against the shipped model, which never saw these labels: a site model promoted before was
+    # fitted on all of them, held-out quarter included, and would win on them by memory.
+    p_old = _probabilities(base, design.base_held_out)
     p_new = _probabilities(candidate, _held_out_logits(candidate, labels, n_train))
-    metrics["held_out"] = _compare(p_old, p_new, y[n_train:], reasons, "held-out site labels")
+    where = "held-out site labels" + ("" if current is base else f" (against {base.version})")
+    metrics["held_out"] = _compare(p_old, p_new, y[n_train:], reasons, where)
     seed_path = seed_path or default_seed_path(models_dir)
     try:
         seed = load_file(seed_path)
@@ -306,14 +314,14 @@ class _Design:
 
     X: sp.csr_matrix  # float32, word n-grams and tokens, columns restricted to `columns`
     scale: np.ndarray  # what each column of X is divided by
+    typical: np.ndarray  # each column's root-mean-square value where it occurs
     columns: np.ndarray  # model feature of each matrix column
     offset: np.ndarray  # (n, 2): the base model's calibrated logits
-    current_logits: np.ndarray  # (held-out rows, H): the promoted model's raw logits
+    base_held_out: np.ndarray  # (held-out rows, H): the shipped model's raw logits
 
 
 def _design(
     base: Classifier,
-    current: Classifier,
     labels: _Labels,
     n_train: int,
     progress: Callable[[str], None],
@@ -322,19 +330,20 @@ def _design(
     idf = base._idf
     idf_sq = idf.astype(np.float64) ** 2
     indptr, indices, data = [np.zeros(1, dtype=np.int64)], [], []
-    offsets, current_logits = [], []
+    offsets, base_held_out = [], []
     nnz = 0
     # Per model feature, the sum of its squared values: which features the labels touch, and
     # the curvature scaling below, without another pass over the whole matrix.
     sum_sq = np.zeros(fx.N_FEATURES)
+    count = np.zeros(fx.N_FEATURES)
     done, reported = 0, 0
     for start, stop in _chunks(n, n_train):
         hashed = _hash(labels.samples[start:stop], labels.texts[start:stop])
         m = stop - start
         logits = base._logits(hashed)
         offsets.append(logits)
-        if start >= n_train:  # held-out rows: what the promoted model says about them
-            current_logits.append(logits if current is base else current._logits(hashed))
+        if start >= n_train:  # held-out rows: what the shipped model says about them
+            base_held_out.append(logits)
         # The model's input for a word n-gram: idf over the norm of ALL the text's n-grams.
         sq = np.zeros(m)
         for docs, buckets in hashed.parts:
@@ -360,6 +369,7 @@ def _design(
         indices.append(chunk.indices.astype(np.int32))
         data.append(chunk.data.astype(np.float32))
         sum_sq += np.bincount(chunk.indices, weights=np.square(chunk.data), minlength=fx.N_FEATURES)
+        count += np.bincount(chunk.indices, minlength=fx.N_FEATURES)
         nnz += chunk.nnz
         done = stop
         if done - reported >= max(n // 10, FEATURE_CHUNK) and done < n:
@@ -389,12 +399,13 @@ def _design(
     del values, col_index
     # Each column in units of about one over the square root of the loss's curvature along it
     # (at most 1/4 per comment, plus the penalty's), so L-BFGS sees a rounder problem.
-    scale = 1.0 / np.sqrt(0.25 * sum_sq[columns] + L2_PENALTY)
+    typical = np.sqrt(sum_sq[columns] / count[columns])
+    scale = 1.0 / np.sqrt(0.25 * sum_sq[columns] + L2_PENALTY * typical**2)
     scale32 = scale.astype(np.float32)
     for start in range(0, X.nnz, 1 << 22):  # in slices: no temporary the size of the matrix
         X.data[start : start + (1 << 22)] *= scale32[X.indices[start : start + (1 << 22)]]
-    held = np.vstack(current_logits) if current_logits else np.zeros((0, len(LABELS)))
-    return _Design(X, scale, columns, offset, held)
+    held = np.vstack(base_held_out) if base_held_out else np.zeros((0, len(LABELS)))
+    return _Design(X, scale, typical, columns, offset, held)
 
 
 @dataclass(slots=True)
@@ -407,10 +418,13 @@ class _Fit:
 def _fit(design: _Design, y: np.ndarray, rows: int, start: _Fit | None, max_iter: int) -> _Fit:
     """Minimize the log loss of offset + X delta + delta0 on the first `rows` labels.
 
-    Plus l2/2 |delta|^2 + l2/2 |delta0|^2: the pull towards the shipped model. The matrix's
-    columns are stored divided by `design.scale` (about one over the square root of the
-    curvature along each weight), and L-BFGS works in those units: with word features of
-    about 0.05 next to tokens of 1, it would otherwise need several times the iterations.
+    Plus l2/2 |delta * typical|^2 + INTERCEPT_PENALTY/2 |delta0|^2: the pull towards the
+    shipped model, on what each weight does to a comment's logit. A word's value is its idf
+    over the text's norm, about 0.05 to 0.3; pulled on the weight itself, moving a word's effect
+    by one logit cost 10 to 400 times what moving the intercept did, and the correction moved
+    the intercept. The matrix's columns are stored divided by `design.scale` (about one over
+    the square root of the curvature along each weight), and L-BFGS works in those units: with
+    word features next to tokens of 0.15, it would otherwise need several times the iterations.
     One label at a time per matrix pass: scipy's sparse product with a single vector is
     several times faster than with two columns.
     """
@@ -418,8 +432,8 @@ def _fit(design: _Design, y: np.ndarray, rows: int, start: _Fit | None, max_iter
     XT = X.T  # a transposed view (CSC): no copy
     k = X.shape[1]
     l2 = L2_PENALTY
-    scale = np.append(design.scale, 1.0 / np.sqrt(0.25 * rows + l2))  # last: the intercept
-    penalty = l2 * scale**2
+    scale = np.append(design.scale, 1.0 / np.sqrt(0.25 * rows + INTERCEPT_PENALTY))
+    penalty = np.append(l2 * design.typical**2, INTERCEPT_PENALTY) * scale**2
     offset = design.offset[:rows]
     sign = 2 * y[:rows] - 1
 
@@ -529,12 +543,22 @@ def _compare(
             reasons.append(f"{where}: {label} ROC AUC {new['roc_auc']:.3f} vs {old['roc_auc']:.3f}")
     ham = y.sum(axis=1) == 0
     if ham.any():
-        held_old = float(np.mean((p_old[ham, : len(LABELS)] >= HAM_HOLD).any(axis=1)))
-        held_new = float(np.mean((p_new[ham, : len(LABELS)] >= HAM_HOLD).any(axis=1)))
+        held_old, held_new = _kept(p_old[ham]), _kept(p_new[ham])
         out["ham_held"] = {"current": round(held_old, 4), "candidate": round(held_new, 4)}
         if held_new > held_old + TOLERANCE["ham_held"]:
             reasons.append(f"{where}: legitimate comments held {held_new:.1%} vs {held_old:.1%}")
+    abusive = y[:, 1] == 1
+    if abusive.any():
+        kept_old, kept_new = _kept(p_old[abusive]), _kept(p_new[abusive])
+        out["abuse_kept"] = {"current": round(kept_old, 4), "candidate": round(kept_new, 4)}
+        if kept_new < kept_old - TOLERANCE["abuse_kept"]:
+            reasons.append(f"{where}: abusive comments kept back {kept_new:.1%} vs {kept_old:.1%}")
     return out
+
+
+def _kept(p: np.ndarray) -> float:
+    """The share of rows the service holds or blocks at its default thresholds."""
+    return float(np.mean((p[:, : len(LABELS)] >= SERVICE_HOLD).any(axis=1)))
 
 
 def _log_loss(y: np.ndarray, p: np.ndarray) -> float:

@@ -11,6 +11,7 @@ import pytest
 
 from service.classifier import Sample, load_current, retrain, site
 from service.classifier import features as fx
+from service.moderation import Status, Thresholds, decide
 
 # Ordinary comments a moderator approves; written for these tests.
 APPROVED = [
@@ -202,3 +203,20 @@ def test_legitimate_comments_held_are_counted_at_the_services_thresholds() -> No
     out = site._compare(p_old, p_new, y, reasons, "seed corpus")
     assert out["ham_held"] == {"current": 0.0, "candidate": 0.5}
     assert reasons[-1] == "seed corpus: legitimate comments held 50.0% vs 0.0%"
+
+
+def test_the_correction_learns_what_was_rejected_not_how_much(models_copy: Path) -> None:
+    # Moderators rejected a third of what they saw. The retrained model must keep back what
+    # they rejected, and not raise every comment's score by the share they rejected: that
+    # share comes from the comments the model put in front of them, not from the site.
+    unrelated = "What a lovely photo of the bridge."
+    before = load_current(models_copy)
+    (old,) = before.score([Sample(unrelated)])
+    samples, spam, abuse = _labels(APPROVED, REJECTED)
+    result = retrain(models_copy, samples, spam, abuse, progress=lambda m: None)
+    assert result.promoted, result.message
+    after = load_current(models_copy)
+    for s in after.score([Sample(t) for t in REJECTED]):
+        assert decide(s.spam, s.abuse, Thresholds()).status != Status.PUBLISHED
+    (new,) = after.score([Sample(unrelated)])
+    assert abs(np.log(new.abuse / (1 - new.abuse)) - np.log(old.abuse / (1 - old.abuse))) < 0.5
