@@ -1151,7 +1151,10 @@ class _Pairing:
 # between ("they treat refugees like animals" condemns) and no animal just before the verb
 # ("squirrels are vermin in my garden"); harm wished on someone: a word of HARM_WISHED up to
 # WISH_WINDOW words after "hope" or "ojalá", in English with "you" up to AIM_WINDOW words
-# before it too ("I hope you die"; "I hope the bill dies in committee" wishes a thing dead).
+# before it too ("I hope you die"; "I hope the bill dies in committee" wishes a thing dead);
+# a group told to leave the country: a homeland with "your" or "su" at most two words before
+# it and a verb of leaving or sending back at most EXPEL_WINDOW words before it, not just after
+# a verb of one's own journey ("moved back to my country").
 _PAIRINGS = (
     _Pairing.of(
         AIMED_INSULT_BUCKET,
@@ -1190,12 +1193,6 @@ _PAIRINGS = (
         not_before=HARMLESS_AFTER,
         also=(ADDRESSEE_ES, (-1,)),
     ),
-)
-
-# A group told to leave the country (lexicon.py): a homeland with "your" or "su" at most two
-# words before it, and a verb of leaving or sending back at most EXPEL_WINDOW words before
-# it, not just after a verb of one's own journey ("moved back to my country").
-_PAIRINGS += (
     _Pairing.of(
         TOLD_TO_LEAVE_BUCKET,
         HOMELAND,

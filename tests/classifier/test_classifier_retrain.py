@@ -205,6 +205,18 @@ def test_legitimate_comments_held_are_counted_at_the_services_thresholds() -> No
     assert reasons[-1] == "seed corpus: legitimate comments held 50.0% vs 0.0%"
 
 
+def test_abuse_published_is_counted_at_the_services_thresholds() -> None:
+    # The mirror check: an abusive comment that falls from 0.9 to 0.6 is now published, one
+    # at 0.66 is still held.
+    y = np.array([[0, 1], [0, 1], [0, 1], [0, 1]], dtype=float)
+    p_old = np.full((4, 2), [0.1, 0.9])
+    p_new = np.array([[0.1, 0.6], [0.1, 0.66], [0.1, 0.9], [0.1, 0.9]])
+    reasons: list[str] = []
+    out = site._compare(p_old, p_new, y, reasons, "seed corpus")
+    assert out["abuse_kept"] == {"current": 1.0, "candidate": 0.75}
+    assert reasons[-1] == "seed corpus: abusive comments kept back 75.0% vs 100.0%"
+
+
 def test_the_correction_learns_what_was_rejected_not_how_much(models_copy: Path) -> None:
     # Moderators rejected a third of what they saw. The retrained model must keep back what
     # they rejected, and not raise every comment's score by the share they rejected: that
